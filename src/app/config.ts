@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { StartupError } from './startup-error.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((value) => value === true || value === 'true' || value === '1');
+
+/**
+ * Every setting, keyed by its environment variable. The config file uses the same keys.
+ * Documented in docs/configuration.md; a test keeps the two in step.
+ */
+const settingsSchema = z.strictObject({
+  CUSTODIA_DATA_DIR: nonEmpty.default('./data'),
+  CUSTODIA_HOST: nonEmpty.default('127.0.0.1'),
+  CUSTODIA_PORT: integer(0, 65_535).default(3000),
+  CUSTODIA_DATABASE_URL: nonEmpty
+    .refine((url) => /^postgres(ql)?:\/\/[^\s]+$/i.test(url), {
+      message: 'must be a postgres:// or postgresql:// URL (leave it unset for SQLite)',
+    })
+    .optional(),
+  CUSTODIA_DB_POOL_MAX: integer(1, 1000).default(10),
+  CUSTODIA_KEYRING: nonEmpty.optional(),
+  CUSTODIA_LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  CUSTODIA_TLS_CERT: nonEmpty.optional(),
+  CUSTODIA_TLS_KEY: nonEmpty.optional(),
+  CUSTODIA_BODY_LIMIT: integer(1024, 50 * 1024 * 1024).default(256 * 1024),
+  CUSTODIA_RATE_LIMIT_MAX: integer(1, 1_000_000).default(600),
+  CUSTODIA_RATE_LIMIT_WINDOW_MS: integer(1000, 86_400_000).default(60_000),
+  CUSTODIA_RATE_LIMIT_STORE: z
+    .enum(['memory', 'database'], { message: 'must be memory or database' })
+    .optional(),
+  CUSTODIA_TRUST_PROXY: flag.default(false),
+  CUSTODIA_SHUTDOWN_TIMEOUT_MS: integer(100, 60_000).default(10_000),
+});
+
+/** The names of every setting, for docs and the config-file check. */
+export const SETTING_NAMES: readonly string[] = Object.freeze(Object.keys(settingsSchema.shape));
+
+/** The validated, frozen configuration the whole process reads. */
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolMax: number;
+  readonly keyringPath: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly tls: { readonly certPath: string; readonly keyPath: string } | undefined;
+  readonly bodyLimit: number;
+  readonly rateLimit: {
+    readonly max: number;
+    readonly windowMs: number;
+    readonly store: 'memory' | 'database';
+  };
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Where settings come from: the environment, and optionally a JSON file. */
+export interface ConfigSources {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A JSON file with the same keys as the environment; the environment wins. */
+  readonly file?: string | undefined;
+  /** The directory relative paths are resolved against. */
+  readonly cwd?: string;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw new StartupError(`Config file ${file} cannot be read (${code})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new StartupError(`Config file ${file} is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new StartupError(`Config file ${file} must hold a JSON object of settings`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function pickSettings(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.join(', ')}`;
+  const name = issue.path.join('.');
+  // The value itself is never echoed: a database URL can carry a password.
+  return `${name} ${issue.message}`;
+}
+
+/**
+ * Reads, validates and freezes the configuration. A bad value throws a StartupError whose
+ * one-line message names the setting and what is wrong with it.
+ */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const cwd = sources.cwd ?? process.cwd();
+  const file = sources.file ?? env['CUSTODIA_CONFIG'];
+  const fromFile = file === undefined || file === '' ? {} : readConfigFile(resolve(cwd, file));
+  const result = settingsSchema.safeParse({ ...fromFile, ...pickSettings(env) });
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new StartupError(
+      `Invalid setting: ${first === undefined ? 'unknown' : describeIssue(first)}`,
+    );
+  }
+  const s = result.data;
+  if ((s.CUSTODIA_TLS_CERT === undefined) !== (s.CUSTODIA_TLS_KEY === undefined)) {
+    throw new StartupError(
+      'Invalid setting: CUSTODIA_TLS_CERT and CUSTODIA_TLS_KEY must be set together (or neither)',
+    );
+  }
+  const abs = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  const dataDir = abs(s.CUSTODIA_DATA_DIR);
+  const usesPostgres = s.CUSTODIA_DATABASE_URL !== undefined;
+  const config: Config = {
+    dataDir,
+    host: s.CUSTODIA_HOST,
+    port: s.CUSTODIA_PORT,
+    databaseUrl: s.CUSTODIA_DATABASE_URL,
+    dbPoolMax: s.CUSTODIA_DB_POOL_MAX,
+    keyringPath: abs(s.CUSTODIA_KEYRING ?? resolve(dataDir, 'keyring.json')),
+    logLevel: s.CUSTODIA_LOG_LEVEL,
+    tls:
+      s.CUSTODIA_TLS_CERT !== undefined && s.CUSTODIA_TLS_KEY !== undefined
+        ? { certPath: abs(s.CUSTODIA_TLS_CERT), keyPath: abs(s.CUSTODIA_TLS_KEY) }
+        : undefined,
+    bodyLimit: s.CUSTODIA_BODY_LIMIT,
+    rateLimit: {
+      max: s.CUSTODIA_RATE_LIMIT_MAX,
+      windowMs: s.CUSTODIA_RATE_LIMIT_WINDOW_MS,
+      // Several instances share one PostgreSQL, so their limits must be shared too.
+      store: s.CUSTODIA_RATE_LIMIT_STORE ?? (usesPostgres ? 'database' : 'memory'),
+    },
+    trustProxy: s.CUSTODIA_TRUST_PROXY,
+    shutdownTimeoutMs: s.CUSTODIA_SHUTDOWN_TIMEOUT_MS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,12 @@
+export { openDatabase, isPostgresUrl, tablesOf } from './database.js';
+export type { Database, DatabaseOptions } from './database.js';
+export { DatabaseOpenError } from './database-error.js';
+export { bulkUpdate } from './bulk-update.js';
+export type { BulkCondition, BulkUpdateSpec } from './bulk-update.js';
+export { columnTypes, engineOf } from './engine.js';
+export type { ColumnTypes, Engine } from './engine.js';
+export { migrateToLatest, migrationStatus, MigrationFailedError } from './migrations.js';
+export type { NamedMigration } from './migrations.js';
+export { baseMigration } from './base-migration.js';
+export type { PlatformTables, InstanceMetaTable } from './base-migration.js';
+export { SQLITE_FILE_NAME } from './sqlite.js';

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { SqliteDialect } from 'kysely';
+import { DatabaseOpenError, describeCause } from './database-error.js';
+
+/** The file name of the embedded database inside the data directory. */
+export const SQLITE_FILE_NAME = 'custodia.db';
+
+/**
+ * Opens the embedded database with durable settings: WAL, full synchronous commits
+ * (a committed order survives power loss), foreign keys, and a busy timeout so that a
+ * CLI command and the server can share the file.
+ */
+export function openSqlite(dataDir: string): {
+  dialect: SqliteDialect;
+  file: string;
+  close: () => void;
+} {
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  let database: BetterSqlite3.Database;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    database = new BetterSqlite3(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new DatabaseOpenError(
+      `Cannot open the SQLite database in ${dataDir}: ${describeCause(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return {
+    dialect: new SqliteDialect({ database }),
+    file,
+    close: () => {
+      if (database.open) database.close();
+    },
+  };
+}

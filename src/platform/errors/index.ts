@@ -1,0 +1,5 @@
+export { AppError, isAppError } from './app-error.js';
+export type { ErrorDetails } from './app-error.js';
+export { defineErrors } from './error-catalog.js';
+export type { ErrorCatalog, ErrorLogLevel, ErrorSpec } from './error-catalog.js';
+export { platformErrors } from './platform-errors.js';

@@ -1,0 +1,2 @@
+export { openPrivacyKernel, shredJournalPath } from './privacy-kernel.js';
+export type { PrivacyKernel, PrivacyKernelOptions } from './privacy-kernel.js';

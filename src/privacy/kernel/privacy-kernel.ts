@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import {
+  LocalKeyring,
+  ShredJournal,
+  SubjectKeys,
+  type KekProvider,
+  type KeyCacheOptions,
+} from '../keys/index.js';
+import { Shredder, Vault, type VaultHooks, type VaultTables } from '../vault/index.js';
+
+/** The privacy kernel's machinery, wired once per process. */
+export interface PrivacyKernel {
+  readonly kek: KekProvider;
+  readonly keys: SubjectKeys;
+  readonly vault: Vault;
+  readonly shredder: Shredder;
+  /** Subjects shredded again at startup because the database predates their erasure. */
+  readonly reshredded: number;
+}
+
+/** Where the keys live and how the kernel behaves. */
+export interface PrivacyKernelOptions {
+  readonly keyringPath: string;
+  readonly clock: Clock;
+  readonly hooks?: VaultHooks;
+  readonly cache?: KeyCacheOptions;
+  /** Another KEK provider (HSM, KMS); the local keyring file when absent. */
+  readonly kek?: KekProvider;
+}
+
+/** The shred journal lives beside the keyring, apart from the database and its backups. */
+export function shredJournalPath(keyringPath: string): string {
+  return `${keyringPath}.shredded`;
+}
+
+/**
+ * Opens the keyring (creating it on first start), wires keys, vault and shredder, and
+ * re-applies the shred journal before anything else may read the database.
+ */
+export async function openPrivacyKernel(
+  db: Kysely<VaultTables>,
+  options: PrivacyKernelOptions,
+): Promise<PrivacyKernel> {
+  const kek = options.kek ?? LocalKeyring.open(options.keyringPath, options.clock);
+  const keys = new SubjectKeys(db, kek, options.clock, options.cache);
+  const vault = new Vault(db, keys, options.hooks);
+  const shredder = new Shredder(db, keys, new ShredJournal(shredJournalPath(options.keyringPath)));
+  const reshredded = await shredder.reapplyJournal();
+  return { kek, keys, vault, shredder, reshredded };
+}

@@ -1,0 +1,13 @@
+export { gcmOpen, gcmSeal, NONCE_BYTES, TAG_BYTES } from './aes-gcm.js';
+export type { DataKey } from './data-key-cache.js';
+export type { KekProvider, KekVersionInfo, RotationState } from './kek-provider.js';
+export { keysErrors } from './keys-errors.js';
+export { keysMigration } from './keys-migration.js';
+export type { KeysTables, SubjectKeyTable } from './keys-migration.js';
+export { LocalKeyring } from './local-keyring.js';
+export { countKeys, retireKek, rotateKeys } from './rotation.js';
+export type { KeyCounts, RotationOptions, RotationProgress } from './rotation.js';
+export type { RewrapItem, Rewrapper } from './rewrap-worker.js';
+export { ShredJournal } from './shred-journal.js';
+export { SHREDDED, SubjectKeys, wrapAad } from './subject-keys.js';
+export type { KeyCacheOptions } from './subject-keys.js';

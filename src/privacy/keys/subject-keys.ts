@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors/index.js';
+import { DataKeyCache, type DataKey } from './data-key-cache.js';
+import type { KekProvider } from './kek-provider.js';
+import { keysErrors } from './keys-errors.js';
+import type { KeysTables } from './keys-migration.js';
+
+/** A subject whose data key has been destroyed. */
+export const SHREDDED = Symbol('shredded');
+
+/** Limits of the unwrapped-key cache. */
+export interface KeyCacheOptions {
+  readonly maxEntries: number;
+  readonly ttlMs: number;
+}
+
+/** Binds a wrapped data key to its subject and key id, so a wrapped key moved to another row fails. */
+export function wrapAad(subjectId: string, keyId: number): Buffer {
+  return Buffer.from(`custodia/dek/v1|${subjectId}|${keyId}`, 'utf8');
+}
+
+/**
+ * Per-subject data keys (AES-256-GCM), stored only wrapped by a versioned KEK and cached
+ * unwrapped in memory for a bounded time.
+ */
+export class SubjectKeys {
+  readonly #cache: DataKeyCache;
+
+  constructor(
+    private readonly db: Kysely<KeysTables>,
+    readonly kek: KekProvider,
+    private readonly clock: Clock,
+    cache: KeyCacheOptions = { maxEntries: 10_000, ttlMs: 60_000 },
+  ) {
+    this.#cache = new DataKeyCache(cache.maxEntries, cache.ttlMs, clock);
+  }
+
+  /**
+   * The subject's data key, created on first use. Call it before opening a transaction
+   * that writes the subject's fields: the key row commits on its own, so a rolled-back
+   * write never leaves a cached key without its row.
+   */
+  async forWriting(subjectId: string): Promise<DataKey> {
+    const cached = this.#cache.get(subjectId);
+    if (cached !== undefined) return cached;
+    const existing = await this.#load(subjectId);
+    if (existing === SHREDDED) throw new AppError(keysErrors.SUBJECT_ERASED);
+    if (existing !== undefined) return existing;
+    const key = randomBytes(32);
+    const keyId = randomBytes(4).readUInt32BE(0);
+    const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
+    await this.db
+      .insertInto('subject_key')
+      .values({
+        subject_id: subjectId,
+        key_id: keyId,
+        kek_version: version,
+        wrapped_key: wrapped,
+        created_at: this.clock.now().getTime(),
+        shredded_at: null,
+      })
+      .onConflict((conflict) => conflict.column('subject_id').doNothing())
+      .execute();
+    // Another writer may have won the race: whatever is stored now is the key.
+    const stored = await this.#load(subjectId);
+    if (stored === SHREDDED) throw new AppError(keysErrors.SUBJECT_ERASED);
+    if (stored === undefined) throw new AppError(keysErrors.SUBJECT_KEY_MISSING);
+    return stored;
+  }
+
+  /** The subject's data key for reading, SHREDDED after erasure. */
+  async forReading(subjectId: string): Promise<DataKey | typeof SHREDDED> {
+    const cached = this.#cache.get(subjectId);
+    if (cached !== undefined) return cached;
+    const loaded = await this.#load(subjectId);
+    if (loaded === undefined) throw new AppError(keysErrors.SUBJECT_KEY_MISSING);
+    return loaded;
+  }
+
+  /**
+   * Destroys the subject's data key inside the caller's transaction, leaving a tombstone
+   * so the subject can never be given a new key. Evicts it from the cache.
+   */
+  async destroy(trx: Transaction<KeysTables>, subjectId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    await trx
+      .insertInto('subject_key')
+      .values({
+        subject_id: subjectId,
+        key_id: 0,
+        kek_version: null,
+        wrapped_key: null,
+        created_at: now,
+        shredded_at: now,
+      })
+      .onConflict((conflict) =>
+        conflict
+          .column('subject_id')
+          .doUpdateSet({ wrapped_key: null, kek_version: null, shredded_at: now }),
+      )
+      .execute();
+    this.#cache.delete(subjectId);
+  }
+
+  /** Drops a cached key (after an erasure that another code path committed). */
+  evict(subjectId: string): void {
+    this.#cache.delete(subjectId);
+  }
+
+  /** Empties the unwrapped-key cache. */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  async #load(subjectId: string): Promise<DataKey | typeof SHREDDED | undefined> {
+    const row = await this.db
+      .selectFrom('subject_key')
+      .select(['key_id', 'kek_version', 'wrapped_key'])
+      .where('subject_id', '=', subjectId)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    if (row.wrapped_key === null || row.kek_version === null) return SHREDDED;
+    const keyId = Number(row.key_id);
+    const key = await this.kek.unwrap(row.kek_version, row.wrapped_key, wrapAad(subjectId, keyId));
+    const dataKey = { keyId, key };
+    this.#cache.set(subjectId, dataKey);
+    return dataKey;
+  }
+}
