@@ -30,7 +30,10 @@ export function createKeyRedactor(keys: Iterable<string>): (value: unknown) => u
   const walk = (value: unknown, depth: number): unknown => {
     if (depth > 8 || value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
-    if (value instanceof Error) return value;
+    // Only plain objects are walked: requests, replies and errors have serializers that
+    // keep just their safe parts, and copying them would lose their prototype getters.
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
     let copy: Record<string, unknown> | undefined;
     for (const [key, inner] of Object.entries(value)) {
       const next = set.has(key.toLowerCase()) ? REDACTED : walk(inner, depth + 1);
