@@ -7,6 +7,7 @@ import { openMigratedDatabase } from '../src/app/server.js';
 import { tablesOf } from '../src/platform/db/index.js';
 import { rotateKeys, type KeysTables } from '../src/privacy/keys/index.js';
 import { seedDataKeys } from '../test/fixtures/seed-data-keys-lib.js';
+import { freshPostgresSchema } from '../test/helpers/postgres-schema.js';
 import type { Figure } from './harness.js';
 
 const KEYS = 100_000;
@@ -18,7 +19,9 @@ const KEYS = 100_000;
 export async function rotationBenchmark(databaseUrl?: string): Promise<Figure[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'custodia-bench-rotation-'));
   const env: Record<string, string> = { CUSTODIA_DATA_DIR: dataDir, CUSTODIA_LOG_LEVEL: 'silent' };
-  if (databaseUrl !== undefined) env['CUSTODIA_DATABASE_URL'] = databaseUrl;
+  // On PostgreSQL the benchmark works in a schema of its own and drops it afterwards.
+  const schema = databaseUrl === undefined ? undefined : await freshPostgresSchema(databaseUrl);
+  if (schema !== undefined) env['CUSTODIA_DATABASE_URL'] = schema.url;
   const config = loadConfig({ env });
   await seedDataKeys(config, KEYS, 'bench');
   const database = await openMigratedDatabase(config);
@@ -40,6 +43,7 @@ export async function rotationBenchmark(databaseUrl?: string): Promise<Figure[]>
     ];
   } finally {
     await database.close();
+    await schema?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describe } from 'vitest';
+import { freshPostgresSchema } from './postgres-schema.js';
 
 /** A fresh, empty place to keep data on one engine, and how to remove it. */
 export interface TestStore {
@@ -22,37 +21,6 @@ export const TEST_DATABASE_URL = process.env['CUSTODIA_TEST_DATABASE_URL'];
 
 function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'custodia-test-'));
-}
-
-/**
- * A fresh schema on the test server, so concurrent runs and test files never share
- * tables; connections reach it through `search_path`.
- */
-async function freshPostgresSchema(
-  baseUrl: string,
-): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `t_${randomBytes(8).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }
 
 /** Creates an empty store on the given engine. */
