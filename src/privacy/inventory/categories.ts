@@ -15,10 +15,22 @@ export const CATEGORIES = {
   'service.support_message': { group: 'service', label: 'Support tickets and messages' },
   'service.network': { group: 'service', label: 'Truncated IP address' },
   'service.user_agent': { group: 'service', label: 'Browser or app identification' },
+  'service.staff_note': {
+    group: 'service',
+    label: 'Reasons staff gave for seeing masked data in the clear',
+  },
+  'staff.account': { group: 'staff', label: "A staff member's work email address" },
+  'staff.credentials': {
+    group: 'staff',
+    label: "A staff member's password hash and second-factor secret",
+  },
 } as const satisfies Record<string, { group: CategoryGroup; label: string }>;
 
-/** The policy's five kinds of personal data. */
-export type CategoryGroup = 'registration' | 'order' | 'delivery' | 'payment' | 'service';
+/**
+ * The policy's five kinds of customer data, and the data of the shop's own staff, which
+ * is protected the same way.
+ */
+export type CategoryGroup = 'registration' | 'order' | 'delivery' | 'payment' | 'service' | 'staff';
 
 /** A category of personal data. */
 export type Category = keyof typeof CATEGORIES;
