@@ -6,14 +6,22 @@ import { StartupError } from './startup-error.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+// Only digits (or a JSON number) count: coercion would read '', ' ', null or [] as 0
+// (a random port) and '0x10' or '1e3' as numbers nobody meant to write.
 const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z
+    .union([z.number(), z.string()], { message: 'must be a whole number' })
+    .transform((value, ctx) => {
+      const text = typeof value === 'number' ? String(value) : value.trim();
+      if (/^-?\d+$/.test(text)) return Number(text);
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+      return z.NEVER;
+    })
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])], {
+    message: 'must be true, false, 1 or 0',
+  })
   .transform((value) => value === true || value === 'true' || value === '1');
 
 /**

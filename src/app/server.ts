@@ -122,6 +122,11 @@ export async function startServer(
     privacy,
     close: () => {
       closing ??= (async () => {
+        // Node closes the connections that are idle when closing starts, but one whose
+        // request is still in flight would then stay open for Fastify's keepAliveTimeout
+        // (72 s) after its answer (fastify#7044) and outlive the shutdown timeout. Node
+        // reads this value when each answer finishes, so such a connection closes at once.
+        app.server.keepAliveTimeout = 1;
         await app.close();
         await database.close();
       })();

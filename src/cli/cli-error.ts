@@ -1,8 +1,11 @@
 import { StartupError } from '../app/startup-error.js';
+import { DatabaseOpenError } from '../platform/db/index.js';
 
 /** Prints an error as one line on stderr (no stack trace) and sets a failing exit code. */
 export function reportCliError(error: unknown): void {
-  if (error instanceof StartupError) {
+  // An unreachable database is an expected failure for every command, not only `start`;
+  // its message names the engine and the reason, never a password.
+  if (error instanceof StartupError || error instanceof DatabaseOpenError) {
     process.stderr.write(`custodia: ${error.message}\n`);
   } else {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { engineOf } from './engine.js';
 
 /** A named schema change; the same migration serves SQLite and PostgreSQL. */
 export interface NamedMigration {
@@ -28,8 +29,25 @@ function providerOf(migrations: readonly NamedMigration[]): MigrationProvider {
   };
 }
 
-function migratorFor<S>(db: Kysely<S>, migrations: readonly NamedMigration[]): Migrator {
-  return new Migrator({ db, provider: providerOf(migrations) });
+/**
+ * On PostgreSQL the migration tables are named with the connection's own schema: without
+ * it Kysely takes a `kysely_migration` table in any other schema of the server for ours.
+ */
+async function migratorFor<S>(
+  db: Kysely<S>,
+  migrations: readonly NamedMigration[],
+): Promise<Migrator> {
+  const provider = providerOf(migrations);
+  if (engineOf(db) !== 'postgres') return new Migrator({ db, provider });
+  const { rows } = await sql<{
+    schema: string | null;
+  }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema ?? undefined;
+  return new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
 }
 
 /** Applies every pending migration in order; returns the names applied. */
@@ -37,7 +55,7 @@ export async function migrateToLatest<S>(
   db: Kysely<S>,
   migrations: readonly NamedMigration[],
 ): Promise<string[]> {
-  const { error, results = [] } = await migratorFor(db, migrations).migrateToLatest();
+  const { error, results = [] } = await (await migratorFor(db, migrations)).migrateToLatest();
   const failed = results.find((result) => result.status === 'Error');
   if (failed !== undefined) throw new MigrationFailedError(failed.migrationName, { cause: error });
   if (error !== undefined) throw new MigrationFailedError('(migration table)', { cause: error });
@@ -51,7 +69,7 @@ export async function migrationStatus<S>(
   db: Kysely<S>,
   migrations: readonly NamedMigration[],
 ): Promise<{ applied: string[]; pending: string[] }> {
-  const infos = await migratorFor(db, migrations).getMigrations();
+  const infos = await (await migratorFor(db, migrations)).getMigrations();
   return {
     applied: infos.filter((info) => info.executedAt !== undefined).map((info) => info.name),
     pending: infos.filter((info) => info.executedAt === undefined).map((info) => info.name),

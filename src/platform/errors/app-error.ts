@@ -12,6 +12,9 @@ interface AppErrorOptions {
   readonly cause?: unknown;
 }
 
+// A registered symbol is the same in every copy of this module, where a class is not.
+const APP_ERROR = Symbol.for('custodia.AppError');
+
 /**
  * The one error type the application throws on purpose. Its code, status and log level
  * come from a catalogue entry, so every thrown code is documented.
@@ -34,10 +37,13 @@ export class AppError extends Error {
     this.level = spec.level;
     this.details = options.details;
     this.headers = options.headers;
+    Object.defineProperty(this, APP_ERROR, { value: true });
   }
 }
 
 /** Narrowing helper that also works across module copies. */
 export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
+  return (
+    value instanceof Error && (value as unknown as Record<symbol, unknown>)[APP_ERROR] === true
+  );
 }

@@ -27,7 +27,8 @@ export function defineErrors<const T extends Record<string, SpecInput>>(
   const entries = Object.entries(specs).map(([code, spec]) => {
     if (!/^[A-Z][A-Z0-9_]*$/.test(code))
       throw new Error(`Error code ${code} is not UPPER_SNAKE_CASE`);
-    return [code, Object.freeze({ code, ...spec })] as const;
+    // The key is the code: a `code` smuggled into the spec must not override it.
+    return [code, Object.freeze({ ...spec, code })] as const;
   });
   return Object.freeze(Object.fromEntries(entries)) as ErrorCatalog<Extract<keyof T, string>>;
 }

@@ -19,6 +19,9 @@ export const ALWAYS_REDACTED_PATHS: readonly string[] = [
   '*.totp',
 ];
 
+/** How many levels of plain objects and arrays a log call may nest. */
+const MAX_DEPTH = 8;
+
 /**
  * Builds a function that replaces, at any depth, the values of the given keys. The privacy
  * inventory hands in the names of the fields it declares personal, so a log call that
@@ -28,12 +31,16 @@ export function createKeyRedactor(keys: Iterable<string>): (value: unknown) => u
   const set = new Set(Array.from(keys, (key) => key.toLowerCase()));
   if (set.size === 0) return (value) => value;
   const walk = (value: unknown, depth: number): unknown => {
-    if (depth > 8 || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
+    if (value === null || typeof value !== 'object') return value;
+    const isArray = Array.isArray(value);
     // Only plain objects are walked: requests, replies and errors have serializers that
     // keep just their safe parts, and copying them would lose their prototype getters.
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return value;
+    if (!isArray && proto !== Object.prototype && proto !== null) return value;
+    // What is too deep to inspect (or circular) is not logged at all: failing open here
+    // would write a personal field nested one level deeper than the walk goes.
+    if (depth > MAX_DEPTH) return REDACTED;
+    if (isArray) return value.map((item) => walk(item, depth + 1));
     let copy: Record<string, unknown> | undefined;
     for (const [key, inner] of Object.entries(value)) {
       const next = set.has(key.toLowerCase()) ? REDACTED : walk(inner, depth + 1);
