@@ -24,6 +24,9 @@ export function openSqlite(dataDir: string): {
     database = new BetterSqlite3(file);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = FULL');
+    // Deleted or overwritten content is zeroed, not left in free space: a shredded
+    // subject's wrapped data key must not stay readable in the file (C4.4).
+    database.pragma('secure_delete = ON');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
   } catch (error) {

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors/index.js';
 import {
+  keysErrors,
   LocalKeyring,
   ShredJournal,
   SubjectKeys,
@@ -42,10 +45,32 @@ export async function openPrivacyKernel(
   db: Kysely<VaultTables>,
   options: PrivacyKernelOptions,
 ): Promise<PrivacyKernel> {
+  if (options.kek === undefined && !existsSync(options.keyringPath)) {
+    await refuseNewKeyringOverKeys(db, options.keyringPath);
+  }
   const kek = options.kek ?? LocalKeyring.open(options.keyringPath, options.clock);
   const keys = new SubjectKeys(db, kek, options.clock, options.cache);
   const vault = new Vault(db, keys, options.hooks);
   const shredder = new Shredder(db, keys, new ShredJournal(shredJournalPath(options.keyringPath)));
   const reshredded = await shredder.reapplyJournal();
   return { kek, keys, vault, shredder, reshredded };
+}
+
+/**
+ * A missing keyring is created only for a database that holds no data keys yet. Over
+ * existing keys a new one could open nothing, would answer every lookup with "not found"
+ * and would wrap new keys that the restored keyring could not open.
+ */
+async function refuseNewKeyringOverKeys(db: Kysely<VaultTables>, path: string): Promise<void> {
+  const live = await db
+    .selectFrom('subject_key')
+    .select('subject_id')
+    .where('wrapped_key', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (live !== undefined) {
+    throw new AppError(keysErrors.KEK_UNAVAILABLE, {
+      message: `Keyring ${path} is missing but the database holds data keys wrapped by it; restore the keyring file from its backup`,
+    });
+  }
 }

@@ -27,6 +27,11 @@ export function wrapAad(subjectId: string, keyId: number): Buffer {
  */
 export class SubjectKeys {
   readonly #cache: DataKeyCache;
+  /**
+   * Bumped by every destroy and evict. A load that began before may have read a key row
+   * that an erasure was about to replace, so it returns the key but does not cache it.
+   */
+  #generation = 0;
 
   constructor(
     private readonly db: Kysely<KeysTables>,
@@ -101,11 +106,15 @@ export class SubjectKeys {
           .doUpdateSet({ wrapped_key: null, kek_version: null, shredded_at: now }),
       )
       .execute();
-    this.#cache.delete(subjectId);
+    this.evict(subjectId);
   }
 
-  /** Drops a cached key (after an erasure that another code path committed). */
+  /**
+   * Drops a cached key. Call it again once the erasure has committed: a read on another
+   * connection may have loaded the key row as it was before the commit.
+   */
   evict(subjectId: string): void {
+    this.#generation++;
     this.#cache.delete(subjectId);
   }
 
@@ -115,6 +124,7 @@ export class SubjectKeys {
   }
 
   async #load(subjectId: string): Promise<DataKey | typeof SHREDDED | undefined> {
+    const generation = this.#generation;
     const row = await this.db
       .selectFrom('subject_key')
       .select(['key_id', 'kek_version', 'wrapped_key'])
@@ -125,7 +135,7 @@ export class SubjectKeys {
     const keyId = Number(row.key_id);
     const key = await this.kek.unwrap(row.kek_version, row.wrapped_key, wrapAad(subjectId, keyId));
     const dataKey = { keyId, key };
-    this.#cache.set(subjectId, dataKey);
+    if (generation === this.#generation) this.#cache.set(subjectId, dataKey);
     return dataKey;
   }
 }

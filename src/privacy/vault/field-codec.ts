@@ -3,6 +3,8 @@ import { gcmOpen, gcmSeal, NONCE_BYTES, TAG_BYTES, type DataKey } from '../keys/
 /** The first byte of every field ciphertext; a new format gets a new byte. */
 export const FORMAT_V1 = 0x01;
 const HEADER_BYTES = 5;
+/** With the `u` flag this matches only surrogates without their pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** Vault ciphertext: only the vault makes these, so a column typed Sealed holds no plaintext. */
 export type Sealed = Buffer & { readonly __sealed: unique symbol };
@@ -28,6 +30,10 @@ function associatedData(head: Buffer, location: string): Buffer {
  * written.
  */
 export function sealField(key: DataKey, location: string, plaintext: string): Sealed {
+  // UTF-8 would turn a lone surrogate into U+FFFD: the value opened would not be the one
+  // sealed. Refuse it instead of altering personal data silently.
+  if (LONE_SURROGATE.test(plaintext))
+    throw new TypeError('A personal value must be well-formed Unicode');
   const head = header(key.keyId);
   return gcmSeal(
     key.key,

@@ -52,5 +52,7 @@ export class Shredder {
       await this.keys.destroy(trx, subjectId);
       await trx.deleteFrom('blind_index').where('subject_id', '=', subjectId).execute();
     });
+    // A concurrent read may have cached the key as it was before the commit.
+    this.keys.evict(subjectId);
   }
 }
