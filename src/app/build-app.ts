@@ -24,6 +24,7 @@ import {
 } from './http/rate-limit-store.js';
 import { generateRequestId } from './http/request-id.js';
 import { securityPlugin } from './http/security-plugin.js';
+import { openIdentityModule } from './identity-module.js';
 import { MIGRATIONS } from './migrations.js';
 import { StartupError } from './startup-error.js';
 import { VERSION } from './version.js';
@@ -116,6 +117,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
   await app.register(openApiPlugin(VERSION));
   await app.register(healthRoutes(readinessOf(database)));
+  const identity = openIdentityModule(config, database, deps.privacy, clock, logger);
+  app.decorate('identity', identity);
+  app.addHook('onClose', async () => identity.close());
+  for (const plugin of identity.plugins) await app.register(plugin);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   await app.ready();
   return app;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './startup-error.js';
 
@@ -52,6 +52,22 @@ const settingsSchema = z.strictObject({
     .optional(),
   CUSTODIA_TRUST_PROXY: flag.default(false),
   CUSTODIA_SHUTDOWN_TIMEOUT_MS: integer(100, 60_000).default(10_000),
+  CUSTODIA_SMTP_URL: nonEmpty
+    .refine((url) => /^smtps?:\/\/[^\s]+$/i.test(url), {
+      message: 'must be an smtp:// or smtps:// URL (leave it unset to write mail to files)',
+    })
+    .optional(),
+  CUSTODIA_MAIL_DIR: nonEmpty.default('./mail'),
+  CUSTODIA_MAIL_FROM: nonEmpty.default('Custodia <no-reply@localhost>'),
+  CUSTODIA_PUBLIC_URL: nonEmpty
+    .refine((url) => /^https?:\/\/[^\s]+$/i.test(url), {
+      message: 'must be an http:// or https:// URL',
+    })
+    .optional(),
+  CUSTODIA_POLICY_VERSION: nonEmpty.default('1'),
+  CUSTODIA_SESSION_IDLE_MINUTES: integer(1, 1440).default(30),
+  CUSTODIA_SESSION_ABSOLUTE_HOURS: integer(1, 720).default(12),
+  CUSTODIA_ROLES_FILE: nonEmpty.optional(),
 });
 
 /** The names of every setting, for docs and the config-file check. */
@@ -75,6 +91,22 @@ export interface Config {
   };
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  readonly mail: {
+    /** SMTP when set; otherwise each message becomes a file in `mailDir`. */
+    readonly smtpUrl: string | undefined;
+    /** Outside the data directory: delivered mail has left the system. */
+    readonly mailDir: string;
+    readonly from: string;
+  };
+  readonly identity: {
+    /** The shop's public base URL, for links in mail. */
+    readonly publicUrl: string;
+    /** The policy version shown where consents are collected. */
+    readonly policyVersion: string;
+    readonly sessions: { readonly idleMs: number; readonly absoluteMs: number };
+    /** A JSON file of the operator's own roles, added to the defaults. */
+    readonly rolesFile: string | undefined;
+  };
 }
 
 /** Where settings come from: the environment, and optionally a JSON file. */
@@ -146,6 +178,12 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
   const abs = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
   const dataDir = abs(s.CUSTODIA_DATA_DIR);
+  const mailDir = abs(s.CUSTODIA_MAIL_DIR);
+  if (isInside(mailDir, dataDir)) {
+    throw new StartupError(
+      'Invalid setting: CUSTODIA_MAIL_DIR must be outside CUSTODIA_DATA_DIR (sent mail has left the system)',
+    );
+  }
   const usesPostgres = s.CUSTODIA_DATABASE_URL !== undefined;
   const config: Config = {
     dataDir,
@@ -168,8 +206,26 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     },
     trustProxy: s.CUSTODIA_TRUST_PROXY,
     shutdownTimeoutMs: s.CUSTODIA_SHUTDOWN_TIMEOUT_MS,
+    mail: { smtpUrl: s.CUSTODIA_SMTP_URL, mailDir, from: s.CUSTODIA_MAIL_FROM },
+    identity: {
+      publicUrl: (s.CUSTODIA_PUBLIC_URL ?? `http://${s.CUSTODIA_HOST}:${s.CUSTODIA_PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
+      policyVersion: s.CUSTODIA_POLICY_VERSION,
+      sessions: {
+        idleMs: s.CUSTODIA_SESSION_IDLE_MINUTES * 60_000,
+        absoluteMs: s.CUSTODIA_SESSION_ABSOLUTE_HOURS * 3_600_000,
+      },
+      rolesFile: s.CUSTODIA_ROLES_FILE === undefined ? undefined : abs(s.CUSTODIA_ROLES_FILE),
+    },
   };
   return deepFreeze(config);
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function deepFreeze<T>(value: T): T {

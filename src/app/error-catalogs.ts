@@ -1,6 +1,14 @@
 import { platformErrors, type ErrorCatalog } from '../platform/errors/index.js';
 import { keysErrors } from '../privacy/keys/index.js';
 import { vaultErrors } from '../privacy/vault/index.js';
+import { accessErrors } from '../privacy/access/index.js';
+import { auditErrors } from '../privacy/audit/index.js';
+import { consentErrors } from '../privacy/consent/index.js';
+import { authErrors, passwordErrors, purposeErrors } from '../identity/auth/index.js';
+import { customersErrors } from '../identity/customers/index.js';
+import { staffErrors } from '../identity/staff/index.js';
+import { throttleErrors } from '../identity/throttle/index.js';
+import { mailErrors } from '../platform/mail/index.js';
 
 /**
  * Every module's error catalogue. docs/errors.md documents exactly these codes; a test
@@ -10,4 +18,14 @@ export const ERROR_CATALOGS: Readonly<Record<string, ErrorCatalog>> = Object.fre
   platform: platformErrors,
   keys: keysErrors,
   vault: vaultErrors,
+  access: accessErrors,
+  audit: auditErrors,
+  consent: consentErrors,
+  auth: authErrors,
+  passwords: passwordErrors,
+  purposes: purposeErrors,
+  throttle: throttleErrors,
+  customers: customersErrors,
+  staff: staffErrors,
+  mail: mailErrors,
 });

@@ -1,4 +1,11 @@
+import { customersMigration } from '../identity/customers/index.js';
+import { sessionsMigration } from '../identity/sessions/index.js';
+import { staffMigration } from '../identity/staff/index.js';
+import { throttleMigration } from '../identity/throttle/index.js';
 import { baseMigration, type NamedMigration } from '../platform/db/index.js';
+import { accessMigration } from '../privacy/access/index.js';
+import { auditMigration } from '../privacy/audit/index.js';
+import { consentMigration } from '../privacy/consent/index.js';
 import { keysMigration } from '../privacy/keys/index.js';
 import { blindIndexMigration } from '../privacy/vault/index.js';
 import { rateLimitMigration } from './http/rate-limit-store.js';
@@ -12,4 +19,11 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   rateLimitMigration,
   keysMigration,
   blindIndexMigration,
+  auditMigration,
+  consentMigration,
+  accessMigration,
+  throttleMigration,
+  customersMigration,
+  staffMigration,
+  sessionsMigration,
 ]);

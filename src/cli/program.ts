@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { staffCommand } from './commands/staff.js';
 import { startCommand } from './commands/start.js';
 import { versionCommand } from './commands/version.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(versionCommand())
     .addCommand(keysCommand())
+    .addCommand(staffCommand())
     .showHelpAfterError()
     .addHelpText(
       'after',

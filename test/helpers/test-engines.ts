@@ -9,6 +9,8 @@ export interface TestStore {
   readonly engine: 'sqlite' | 'postgres';
   /** A new temporary data directory (always present: it also holds the keyring). */
   readonly dataDir: string;
+  /** Where the development mailer writes, beside (not inside) the data directory. */
+  readonly mailDir: string;
   /** The database URL for PostgreSQL; absent for SQLite. */
   readonly databaseUrl: string | undefined;
   /** Settings that point Custodia at this store. */
@@ -26,13 +28,19 @@ function tempDataDir(): string {
 /** Creates an empty store on the given engine. */
 export async function createTestStore(engine: 'sqlite' | 'postgres'): Promise<TestStore> {
   const dataDir = tempDataDir();
-  const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+  const mailDir = `${dataDir}-mail`;
+  const removeDir = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(mailDir, { recursive: true, force: true });
+  };
+  const base = { CUSTODIA_DATA_DIR: dataDir, CUSTODIA_MAIL_DIR: mailDir };
   if (engine === 'sqlite') {
     return {
       engine,
       dataDir,
+      mailDir,
       databaseUrl: undefined,
-      env: { CUSTODIA_DATA_DIR: dataDir },
+      env: base,
       cleanup: () => Promise.resolve(removeDir()),
     };
   }
@@ -41,8 +49,9 @@ export async function createTestStore(engine: 'sqlite' | 'postgres'): Promise<Te
   return {
     engine,
     dataDir,
+    mailDir,
     databaseUrl: url,
-    env: { CUSTODIA_DATA_DIR: dataDir, CUSTODIA_DATABASE_URL: url },
+    env: { ...base, CUSTODIA_DATABASE_URL: url },
     cleanup: async () => {
       await drop();
       removeDir();

@@ -42,6 +42,16 @@ describeEachEngine('bad input', (engine) => {
     expect(errorOf(response).code).toBe('MALFORMED_JSON');
   });
 
+  it('refuses half a surrogate pair with 400 MALFORMED_JSON, and accepts a whole pair', async () => {
+    for (const body of ['{"name": "a\\ud800", "quantity": 1}', '{"\\udfff": "n", "quantity": 1}']) {
+      const response = await post(body);
+      expect(response.statusCode).toBe(400);
+      expect(errorOf(response).code).toBe('MALFORMED_JSON');
+    }
+    const whole = await post('{"name": "\\ud83d\\ude00", "quantity": 1}');
+    expect(whole.statusCode).toBe(200);
+  });
+
   it('answers an empty JSON body with 400 EMPTY_BODY', async () => {
     const response = await post('');
     expect(response.statusCode).toBe(400);

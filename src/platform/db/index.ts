@@ -10,3 +10,4 @@ export type { NamedMigration } from './migrations.js';
 export { baseMigration } from './base-migration.js';
 export type { PlatformTables, InstanceMetaTable } from './base-migration.js';
 export { SQLITE_FILE_NAME } from './sqlite.js';
+export { lockKeyForTransaction } from './transaction-lock.js';

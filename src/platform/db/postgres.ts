@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { PostgresDialect } from 'kysely';
+import type { PostgresDialect } from 'kysely';
 import { DatabaseOpenError, describeCause } from './database-error.js';
+import { SchemaLocalPostgresDialect } from './schema-local-introspector.js';
 
 // int8 (bigint, count(*)) comes back as a JS number: every int8 we store is an epoch-ms
 // time, a sequence number or an amount, all well inside 2^53.
@@ -51,5 +52,5 @@ export async function openPostgres(
       { cause: error },
     );
   }
-  return { dialect: new PostgresDialect({ pool }), close: () => pool.end() };
+  return { dialect: new SchemaLocalPostgresDialect({ pool }), close: () => pool.end() };
 }

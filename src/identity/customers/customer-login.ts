@@ -1,0 +1,93 @@
+import { AppError } from '../../platform/errors/index.js';
+import { isErased } from '../../privacy/vault/index.js';
+import { authErrors } from '../auth/auth-errors.js';
+import type { IssuedSession } from '../sessions/index.js';
+import { CUSTOMER_LOGIN_POLICY, IP_LOGIN_POLICY } from '../throttle/index.js';
+import type { CustomerDeps } from './customer-deps.js';
+
+/** Where a login attempt comes from. */
+export interface LoginFacts {
+  readonly requestId: string;
+  readonly ip: string;
+}
+
+async function storedHash(deps: CustomerDeps, customerId: string): Promise<string | undefined> {
+  const row = await deps.db
+    .selectFrom('customers')
+    .select('password_hash')
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const hash = await deps.vault.open(
+    'customer.password_hash',
+    { subjectId: customerId, rowId: customerId },
+    row.password_hash,
+  );
+  return isErased(hash) ? undefined : hash;
+}
+
+/**
+ * Checks an email and password and opens a session. Known and unknown addresses take
+ * the same path and the same Argon2id time, and fail with the same answer; repeated
+ * failures slow the account down and block the address (ASVS 2.2.1, 3.2).
+ */
+export async function loginCustomer(
+  deps: CustomerDeps,
+  email: string,
+  password: string,
+  facts: LoginFacts,
+): Promise<IssuedSession> {
+  // The throttle key is the address's blind digest: the same for known and unknown ones.
+  const accountKey = `customer:${deps.vault.digest('customer.email', email).toString('hex')}`;
+  const keys = [
+    { key: accountKey, policy: CUSTOMER_LOGIN_POLICY },
+    { key: `ip:${facts.ip}`, policy: IP_LOGIN_POLICY },
+  ];
+  await deps.throttle.assertAllowed(keys);
+  const [match] = await deps.vault.lookup('customer.email', email);
+  const hash = match === undefined ? undefined : await storedHash(deps, match.subjectId);
+  const valid =
+    hash === undefined
+      ? await deps.hasher.verifyAgainstDummy(password)
+      : await deps.hasher.verify(hash, password);
+  const now = deps.clock.now();
+  const event = {
+    occurredAt: now,
+    actorId: match?.subjectId ?? 'anonymous',
+    actorRole: match === undefined ? 'anonymous' : 'customer',
+    action: 'session.create',
+    purpose: 'account' as const,
+    subjectId: match?.subjectId ?? null,
+    categories: ['registration.email' as const, 'registration.credentials' as const],
+    decision: 'none' as const,
+    requestId: facts.requestId,
+  };
+  if (!valid || match === undefined) {
+    await deps.throttle.recordFailure(keys);
+    await deps.audit.record([{ ...event, outcome: 'failure' }]);
+    throw new AppError(authErrors.INVALID_CREDENTIALS);
+  }
+  await deps.throttle.recordSuccess(keys);
+  if (hash !== undefined && deps.hasher.needsRehash(hash)) {
+    await rehash(deps, match.subjectId, password);
+  }
+  const issued = await deps.sessions.create('customer', match.subjectId);
+  await deps.audit.record([
+    { ...event, outcome: 'success', detail: { session: issued.session.id } },
+  ]);
+  return issued;
+}
+
+async function rehash(deps: CustomerDeps, customerId: string, password: string): Promise<void> {
+  const writer = await deps.vault.writer(customerId);
+  const sealed = writer.seal(
+    'customer.password_hash',
+    customerId,
+    await deps.hasher.hash(password),
+  );
+  await deps.db
+    .updateTable('customers')
+    .set({ password_hash: sealed })
+    .where('id', '=', customerId)
+    .execute();
+}

@@ -1,0 +1,63 @@
+import { AppError } from '../../platform/errors/index.js';
+import { isErased } from '../../privacy/vault/index.js';
+import { authErrors } from '../auth/auth-errors.js';
+import { assertAcceptablePassword } from '../auth/password-rules.js';
+import type { IssuedSession, Session } from '../sessions/index.js';
+import type { CustomerDeps } from './customer-deps.js';
+import { customersErrors } from './customers-errors.js';
+
+/**
+ * Changes a password after proving the current one (re-authentication), then ends every
+ * session of the account, the current one included, and opens a fresh one (ASVS 3.3.3).
+ */
+export async function changeCustomerPassword(
+  deps: CustomerDeps,
+  session: Session,
+  currentPassword: string,
+  newPassword: string,
+  requestId: string,
+): Promise<IssuedSession> {
+  assertAcceptablePassword(newPassword);
+  const id = session.accountId;
+  const row = await deps.db
+    .selectFrom('customers')
+    .select('password_hash')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row === undefined) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
+  const reader = await deps.vault.reader(id);
+  const hash = reader.open('customer.password_hash', id, row.password_hash);
+  if (isErased(hash)) throw new AppError(customersErrors.CUSTOMER_ERASED);
+  if (!(await deps.hasher.verify(hash, currentPassword))) {
+    throw new AppError(authErrors.INVALID_CREDENTIALS);
+  }
+  const writer = await deps.vault.writer(id);
+  const sealed = writer.seal('customer.password_hash', id, await deps.hasher.hash(newPassword));
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('customers')
+      .set({ password_hash: sealed, updated_at: now.getTime() })
+      .where('id', '=', id)
+      .execute();
+    await deps.audit.record(
+      [
+        {
+          occurredAt: now,
+          actorId: id,
+          actorRole: 'customer',
+          action: 'customer.password_change',
+          purpose: 'account',
+          subjectId: id,
+          categories: ['registration.credentials'],
+          decision: 'none',
+          requestId,
+          outcome: 'success',
+        },
+      ],
+      trx,
+    );
+  });
+  await deps.sessions.revokeAll('customer', id);
+  return deps.sessions.create('customer', id);
+}

@@ -1,0 +1,122 @@
+import { newId } from '../../platform/ids.js';
+import { lockKeyForTransaction } from '../../platform/db/index.js';
+import type { Purpose } from '../../privacy/inventory/index.js';
+import { assertAcceptablePassword } from '../auth/password-rules.js';
+import type { CustomerDeps } from './customer-deps.js';
+import { issueVerificationToken, mailVerificationLink } from './email-verification.js';
+
+/** What a customer gives at registration (validated by the route schema). */
+export interface Registration {
+  readonly email: string;
+  readonly name: string;
+  readonly password: string;
+  readonly phone?: string | undefined;
+  /** The optional consents offered on the form: purpose → ticked. */
+  readonly consents?: Partial<Record<Purpose, boolean>> | undefined;
+}
+
+/** The request facts that go into the audit event. */
+export interface RequestFacts {
+  readonly requestId: string;
+}
+
+async function emailTaken(deps: CustomerDeps, email: string): Promise<boolean> {
+  return (await deps.vault.lookup('customer.email', email)).length > 0;
+}
+
+async function mailAlreadyRegistered(deps: CustomerDeps, email: string): Promise<void> {
+  try {
+    await deps.mailer.send({
+      kind: 'registration_attempt',
+      to: email,
+      subject: 'Someone tried to register with your email address',
+      text: 'An account with this email address already exists. If that was you, log in or reset your password. If not, you can ignore this message.\n',
+    });
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'registration-attempt mail not sent');
+  }
+}
+
+/**
+ * Registers a customer. The answer is the same whether or not the address is already
+ * registered, so registration cannot be used to find out who has an account: the owner
+ * of a taken address is told by mail instead (ASVS 2.2, C1.2).
+ */
+export async function registerCustomer(
+  deps: CustomerDeps,
+  input: Registration,
+  facts: RequestFacts,
+): Promise<void> {
+  assertAcceptablePassword(input.password);
+  if (await emailTaken(deps, input.email)) {
+    await deps.hasher.verifyAgainstDummy(input.password);
+    return mailAlreadyRegistered(deps, input.email);
+  }
+  const passwordHash = await deps.hasher.hash(input.password);
+  const id = newId('cus');
+  const ref = { subjectId: id, rowId: id };
+  const writer = await deps.vault.writer(id);
+  const now = deps.clock.now();
+  const token = await deps.db.transaction().execute(async (trx) => {
+    // Two registrations of one address at once: the second waits here, then sees the first.
+    await lockKeyForTransaction(
+      trx,
+      `customer.email:${deps.vault.digest('customer.email', input.email).toString('hex')}`,
+    );
+    const taken = await trx
+      .selectFrom('blind_index')
+      .select('row_id')
+      .where('field', '=', 'customer.email')
+      .where('digest', '=', deps.vault.digest('customer.email', input.email))
+      .executeTakeFirst();
+    if (taken !== undefined) return undefined;
+    await trx
+      .insertInto('customers')
+      .values({
+        id,
+        email: writer.seal('customer.email', id, input.email),
+        name: writer.seal('customer.name', id, input.name),
+        phone: input.phone === undefined ? null : writer.seal('customer.phone', id, input.phone),
+        password_hash: writer.seal('customer.password_hash', id, passwordHash),
+        email_verified_at: null,
+        created_at: now.getTime(),
+        updated_at: now.getTime(),
+      })
+      .execute();
+    await deps.vault.index(trx, 'customer.email', ref, input.email);
+    await deps.consent.record(trx, id, input.consents ?? {}, {
+      policyVersion: deps.settings.policyVersion,
+      collectionPoint: 'registration',
+      recordedAt: now,
+    });
+    await deps.audit.record(
+      [
+        {
+          occurredAt: now,
+          actorId: id,
+          actorRole: 'customer',
+          action: 'customer.register',
+          purpose: 'account',
+          subjectId: id,
+          categories: [
+            'registration.email',
+            'registration.name',
+            'registration.credentials',
+            ...(input.phone === undefined ? [] : ['registration.phone' as const]),
+          ],
+          decision: 'none',
+          requestId: facts.requestId,
+          outcome: 'success',
+        },
+      ],
+      trx,
+    );
+    return issueVerificationToken(trx, id, now);
+  });
+  if (token === undefined) {
+    // Lost the race: the data key made for nothing is destroyed, the owner is told.
+    await deps.shredder.shred(id);
+    return mailAlreadyRegistered(deps, input.email);
+  }
+  await mailVerificationLink(deps, input.email, token);
+}

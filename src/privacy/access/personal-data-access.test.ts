@@ -1,0 +1,317 @@
+// Principle 3, C1.2, C1.4, C2.3, C3.3: every read of personal data is decided field by
+// field, masked by role, audited before it returns, and refused when the audit log cannot
+// be written. (Reveal-with-a-reason: reveal.test.ts.)
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  createTestStore,
+  describeEachEngine,
+  type TestStore,
+} from '../../../test/helpers/test-engines.js';
+import { MIGRATIONS } from '../../app/migrations.js';
+import { ManualClock } from '../../platform/clock.js';
+import { migrateToLatest, openDatabase, tablesOf, type Database } from '../../platform/db/index.js';
+import { isAppError } from '../../platform/errors/index.js';
+import { newId } from '../../platform/ids.js';
+import {
+  auditMigration,
+  DatabaseAuditSink,
+  queryAuditEvents,
+  type AuditSink,
+  type AuditTables,
+  type StoredAuditEvent,
+} from '../audit/index.js';
+import { ConsentLedger, consentMigration, type ConsentTables } from '../consent/index.js';
+import { openPrivacyKernel, type PrivacyKernel } from '../kernel/index.js';
+import type { VaultTables } from '../vault/index.js';
+import {
+  accessMigration,
+  AccessPolicy,
+  parseRoleDefinitions,
+  PersonalDataAccess,
+  type AccessTables,
+  type Actor,
+  type FieldInput,
+  type ReadContext,
+} from './index.js';
+
+type Tables = AccessTables & AuditTables & ConsentTables & VaultTables;
+
+const SUPPORT: Actor = { kind: 'staff', id: 'stf_support', roles: ['support_agent'], mfa: true };
+const ADMIN: Actor = { kind: 'staff', id: 'stf_admin', roles: ['admin'], mfa: true };
+const MARKETER: Actor = { kind: 'staff', id: 'stf_marketer', roles: ['marketer'], mfa: true };
+const support = (extra: Partial<ReadContext> = {}): ReadContext => ({
+  actor: SUPPORT,
+  permission: 'customers.read',
+  purpose: 'customer_support',
+  requestId: 'req-7',
+  ...extra,
+});
+
+/** One synthetic customer whose fields are sealed through the real vault. */
+interface Customer {
+  readonly id: string;
+  readonly clear: Record<'customer.email' | 'customer.name' | 'customer.phone', string>;
+  readonly fields: readonly FieldInput[];
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<[string, number, unknown] | undefined> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return isAppError(error) ? [error.code, error.status, error.details] : undefined;
+}
+
+/** A migrated database on one engine with the real privacy kernel and consent ledger. */
+interface World {
+  readonly store: TestStore;
+  readonly database: Database;
+  readonly kernel: PrivacyKernel;
+  readonly keyringPath: string;
+  readonly ledger: ConsentLedger;
+}
+
+const clock = new ManualClock(new Date('2026-04-01T12:00:00Z'));
+
+async function openWorld(engine: 'sqlite' | 'postgres'): Promise<World> {
+  const store = await createTestStore(engine);
+  const database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
+  await migrateToLatest(database.db, [
+    ...MIGRATIONS,
+    auditMigration,
+    consentMigration,
+    accessMigration,
+  ]);
+  const keyringPath = join(store.dataDir, 'keyring.json');
+  const kernel = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
+    keyringPath,
+    clock,
+  });
+  return {
+    store,
+    database,
+    kernel,
+    keyringPath,
+    ledger: new ConsentLedger(tablesOf<ConsentTables>(database.db)),
+  };
+}
+
+describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine) => {
+  let world: World;
+  let policy: AccessPolicy;
+  const db = (w = world) => tablesOf<Tables>(w.database.db);
+  const sink = (w = world) => new DatabaseAuditSink(db(w));
+  const access = (options: { audit?: AuditSink; consent?: boolean } = {}, w = world) =>
+    new PersonalDataAccess({
+      db: db(w),
+      vault: w.kernel.vault,
+      policy,
+      audit: options.audit ?? sink(w),
+      clock,
+      ...(options.consent === false ? {} : { consent: w.ledger }),
+    });
+  const events = async (subjectId: string): Promise<readonly StoredAuditEvent[]> =>
+    (await queryAuditEvents(db(), { subjectId })).events;
+  const failingSink: AuditSink = { record: () => Promise.reject(new Error('audit disk full')) };
+
+  async function customer(label: string, w = world): Promise<Customer> {
+    const id = newId('cus');
+    const clear = {
+      'customer.email': `${label}.${id.slice(-6)}@example.test`,
+      'customer.name': `Ada ${label} Lovelace`,
+      'customer.phone': '+44 20 7946 0042',
+    };
+    const writer = await w.kernel.vault.writer(id);
+    const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
+      field,
+      rowId: id,
+      sealed: writer.seal(field, id, clear[field]),
+    }));
+    return { id, clear, fields };
+  }
+
+  beforeAll(async () => {
+    // One database per file: each test works on fresh subject ids, and fewer schemas
+    // created and dropped on a shared PostgreSQL server means fewer races between files.
+    world = await openWorld(engine);
+    policy = new AccessPolicy(
+      parseRoleDefinitions({
+        roles: [
+          {
+            name: 'marketer',
+            description: 'Sends newsletters to customers who opted in',
+            permissions: ['customers.read'],
+            grants: [{ category: 'registration.email', purpose: 'marketing', view: 'masked' }],
+          },
+        ],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await world.database.close();
+    await world.store.cleanup();
+  });
+
+  it('masks every field a support agent may see, and audits the read before returning', async () => {
+    const c = await customer('masked');
+    const views = await access().read(support({ action: 'customer.read' }), c.id, c.fields);
+    expect(views).toEqual([
+      { field: 'customer.email', rowId: c.id, view: 'masked', value: `m•••@example.test` },
+      { field: 'customer.name', rowId: c.id, view: 'masked', value: 'A. M. L.' },
+      { field: 'customer.phone', rowId: c.id, view: 'masked', value: '•••• 42' },
+    ]);
+    const [event] = await events(c.id);
+    expect(event).toMatchObject({
+      occurredAt: clock.now(),
+      actorId: 'stf_support',
+      actorRole: 'support_agent',
+      action: 'customer.read',
+      purpose: 'customer_support',
+      subjectId: c.id,
+      categories: ['registration.email', 'registration.name', 'registration.phone'],
+      decision: 'masked',
+      requestId: 'req-7',
+      outcome: 'success',
+      detail: { permission: 'customers.read', requested: 3, returned: 3 },
+    });
+  });
+
+  it('shows customers their own data in the clear and nothing of anyone else', async () => {
+    const c = await customer('own');
+    const other = await customer('other');
+    const self = (id: string): ReadContext => ({
+      actor: { kind: 'customer', id },
+      permission: 'self',
+      purpose: 'account',
+      requestId: null,
+    });
+    const own = await access().read(self(c.id), c.id, c.fields);
+    expect(own.map((v) => (v.view === 'clear' ? v.value : v.view))).toEqual(Object.values(c.clear));
+    expect(await access().read(self(c.id), other.id, other.fields)).toEqual([]);
+    const [denied] = await events(other.id);
+    expect(denied).toMatchObject({
+      actorId: c.id,
+      actorRole: 'customer',
+      decision: 'deny',
+      outcome: 'denied',
+      categories: ['registration.email', 'registration.name', 'registration.phone'],
+      action: 'personal_data.read',
+    });
+  });
+
+  it('leaves out fields whose purpose or grant does not allow them, and audits only what was seen', async () => {
+    const c = await customer('partial');
+    const writer = await world.kernel.vault.writer(c.id);
+    const expiry: FieldInput = {
+      field: 'payments.card_expiry',
+      rowId: 'pay_1',
+      sealed: writer.seal('payments.card_expiry', 'pay_1', '12/30'),
+    };
+    const views = await access().read(support(), c.id, [c.fields[0] as FieldInput, expiry]);
+    expect(views.map((v) => v.field)).toEqual(['customer.email']);
+    const [event] = await events(c.id);
+    expect(event).toMatchObject({
+      categories: ['registration.email'],
+      decision: 'masked',
+      detail: { requested: 2, returned: 1 },
+    });
+  });
+
+  it('denies admin every clear value and staff without a second factor everything', async () => {
+    const c = await customer('admin');
+    const asAdmin = await access().read(
+      { ...support(), actor: ADMIN, purpose: 'account' },
+      c.id,
+      c.fields,
+    );
+    expect(asAdmin.map((v) => v.view)).toEqual(['masked', 'masked', 'masked']);
+    const noMfa: Actor = { kind: 'staff', id: 'stf_support', roles: ['support_agent'], mfa: false };
+    expect(await access().read(support({ actor: noMfa }), c.id, c.fields)).toEqual([]);
+    expect((await events(c.id)).map((e) => e.decision)).toEqual(['deny', 'masked']);
+  });
+
+  it('says absent for a value never given and erased for an erased subject', async () => {
+    const c = await customer('erased');
+    const noPhone: FieldInput = { field: 'customer.phone', rowId: c.id, sealed: null };
+    expect(await access().read(support(), c.id, [noPhone])).toEqual([
+      { field: 'customer.phone', rowId: c.id, view: 'absent' },
+    ]);
+    await world.kernel.shredder.shred(c.id);
+    const views = await access().read(support(), c.id, c.fields);
+    expect(views.map((v) => v.view)).toEqual(['erased', 'erased', 'erased']);
+    expect(JSON.stringify(views)).not.toContain('example.test');
+    expect((await events(c.id)).map((e) => e.decision)).toEqual(['none', 'none']);
+  });
+
+  it('fails closed: when the audit log cannot be written, no value is returned', async () => {
+    const c = await customer('closed');
+    const failure = await access({ audit: failingSink })
+      .read(support(), c.id, c.fields)
+      .then(
+        (views) => ({ views }),
+        (error: unknown) => ({ error }),
+      );
+    expect('views' in failure).toBe(false);
+    const error = 'error' in failure ? failure.error : undefined;
+    expect(isAppError(error) && [error.code, error.status]).toEqual(['AUDIT_UNAVAILABLE', 503]);
+    expect(JSON.stringify(error) + String(error)).not.toMatch(/example\.test|•••|Lovelace/);
+    // The same refusal for a denial: nothing leaves without its entry.
+    expect(
+      await codeOf(access({ audit: failingSink }).read(support({ actor: ADMIN }), c.id, c.fields)),
+    ).toEqual(['AUDIT_UNAVAILABLE', 503, undefined]);
+  });
+
+  it('audits a value that fails its integrity check as a failure, and returns nothing', async () => {
+    const c = await customer('tampered');
+    const moved: FieldInput = { ...(c.fields[0] as FieldInput), rowId: 'another-row' };
+    expect((await codeOf(access().read(support(), c.id, [moved])))?.[0]).toBe('CIPHERTEXT_INVALID');
+    const [event] = await events(c.id);
+    expect(event).toMatchObject({
+      outcome: 'failure',
+      decision: 'none',
+      detail: { code: 'CIPHERTEXT_INVALID' },
+    });
+  });
+
+  it('reads for marketing only with a live opt-in (C1.2)', async () => {
+    const c = await customer('marketing');
+    const ctx: ReadContext = {
+      actor: MARKETER,
+      permission: 'customers.read',
+      purpose: 'marketing',
+      requestId: null,
+    };
+    const email = [c.fields[0] as FieldInput];
+    expect(await access({ consent: false }).read(ctx, c.id, email)).toEqual([]);
+    expect(await access().read(ctx, c.id, email)).toEqual([]);
+    const consent = (granted: boolean) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          world.ledger.record(
+            trx,
+            c.id,
+            { marketing: granted },
+            {
+              policyVersion: '2026-01',
+              collectionPoint: 'privacy_center',
+              recordedAt: clock.now(),
+            },
+          ),
+        );
+    await consent(true);
+    expect((await access().read(ctx, c.id, email)).map((v) => v.view)).toEqual(['masked']);
+    expect(await access({ consent: false }).read(ctx, c.id, email)).toEqual([]);
+    await consent(false);
+    expect(await access().read(ctx, c.id, email)).toEqual([]);
+    expect((await events(c.id)).map((e) => [e.purpose, e.decision])).toEqual([
+      ['marketing', 'deny'],
+      ['marketing', 'deny'],
+      ['marketing', 'masked'],
+      ['marketing', 'deny'],
+      ['marketing', 'deny'],
+    ]);
+  });
+});

@@ -1,0 +1,310 @@
+// C2.3, C3.3, C2.1: reveal-with-a-reason is allowed only where a role grants it, for
+// every requested field; it is stored with its reason sealed under the subject's key,
+// audited in the same transaction, and refused whole when the audit log cannot be written.
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { assertNoLeaks, scanForMarkers, uniqueMarker } from '../../../test/helpers/leak-scan.js';
+import {
+  createTestStore,
+  describeEachEngine,
+  type TestStore,
+} from '../../../test/helpers/test-engines.js';
+import { MIGRATIONS } from '../../app/migrations.js';
+import { ManualClock } from '../../platform/clock.js';
+import { migrateToLatest, openDatabase, tablesOf, type Database } from '../../platform/db/index.js';
+import { isAppError } from '../../platform/errors/index.js';
+import { isId, newId } from '../../platform/ids.js';
+import {
+  auditMigration,
+  DatabaseAuditSink,
+  queryAuditEvents,
+  type AuditSink,
+  type AuditTables,
+  type StoredAuditEvent,
+} from '../audit/index.js';
+import { ConsentLedger, consentMigration, type ConsentTables } from '../consent/index.js';
+import type { PersonalFieldName } from '../inventory/index.js';
+import { openPrivacyKernel, shredJournalPath, type PrivacyKernel } from '../kernel/index.js';
+import type { VaultTables } from '../vault/index.js';
+import {
+  accessMigration,
+  AccessPolicy,
+  PersonalDataAccess,
+  type AccessTables,
+  type Actor,
+  type FieldInput,
+} from './index.js';
+
+type Tables = AccessTables & AuditTables & ConsentTables & VaultTables;
+
+const SUPPORT: Actor = { kind: 'staff', id: 'stf_support', roles: ['support_agent'], mfa: true };
+const ADMIN: Actor = { kind: 'staff', id: 'stf_admin', roles: ['admin'], mfa: true };
+const REASON = {
+  text: 'Customer asked by phone to confirm the address on file',
+  ticketId: 'tkt_42',
+};
+
+/** One synthetic customer whose fields are sealed through the real vault. */
+interface Customer {
+  readonly id: string;
+  readonly clear: Record<'customer.email' | 'customer.name' | 'customer.phone', string>;
+  readonly fields: readonly FieldInput[];
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<[string, number, unknown] | undefined> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return isAppError(error) ? [error.code, error.status, error.details] : undefined;
+}
+
+/** A migrated database on one engine with the real privacy kernel and consent ledger. */
+interface World {
+  readonly store: TestStore;
+  readonly database: Database;
+  readonly kernel: PrivacyKernel;
+  readonly keyringPath: string;
+  readonly ledger: ConsentLedger;
+}
+
+const clock = new ManualClock(new Date('2026-04-01T12:00:00Z'));
+
+async function openWorld(engine: 'sqlite' | 'postgres'): Promise<World> {
+  const store = await createTestStore(engine);
+  const database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
+  await migrateToLatest(database.db, [
+    ...MIGRATIONS,
+    auditMigration,
+    consentMigration,
+    accessMigration,
+  ]);
+  const keyringPath = join(store.dataDir, 'keyring.json');
+  const kernel = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
+    keyringPath,
+    clock,
+  });
+  return {
+    store,
+    database,
+    kernel,
+    keyringPath,
+    ledger: new ConsentLedger(tablesOf<ConsentTables>(database.db)),
+  };
+}
+
+describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
+  let world: World;
+  let policy: AccessPolicy;
+  const db = (w = world) => tablesOf<Tables>(w.database.db);
+  const sink = (w = world) => new DatabaseAuditSink(db(w));
+  const access = (options: { audit?: AuditSink; consent?: boolean } = {}, w = world) =>
+    new PersonalDataAccess({
+      db: db(w),
+      vault: w.kernel.vault,
+      policy,
+      audit: options.audit ?? sink(w),
+      clock,
+      ...(options.consent === false ? {} : { consent: w.ledger }),
+    });
+  const events = async (subjectId: string): Promise<readonly StoredAuditEvent[]> =>
+    (await queryAuditEvents(db(), { subjectId })).events;
+  const reveals = (subjectId: string) =>
+    db().selectFrom('access_reveals').selectAll().where('subject_id', '=', subjectId).execute();
+  const failingSink: AuditSink = { record: () => Promise.reject(new Error('audit disk full')) };
+
+  async function customer(label: string, w = world): Promise<Customer> {
+    const id = newId('cus');
+    const clear = {
+      'customer.email': `${label}.${id.slice(-6)}@example.test`,
+      'customer.name': `Ada ${label} Lovelace`,
+      'customer.phone': '+44 20 7946 0042',
+    };
+    const writer = await w.kernel.vault.writer(id);
+    const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
+      field,
+      rowId: id,
+      sealed: writer.seal(field, id, clear[field]),
+    }));
+    return { id, clear, fields };
+  }
+
+  beforeAll(async () => {
+    // One database per file: each test works on fresh subject ids, and fewer schemas
+    // created and dropped on a shared PostgreSQL server means fewer races between files.
+    world = await openWorld(engine);
+    policy = new AccessPolicy();
+  });
+
+  afterAll(async () => {
+    await world.database.close();
+    await world.store.cleanup();
+  });
+
+  it('reveals with a reason: stores the reveal, audits it in the same transaction, returns clear values', async () => {
+    const c = await customer('reveal');
+    const wanted = c.fields.filter((f) => f.field !== 'customer.name');
+    const views = await access().reveal(
+      {
+        actor: SUPPORT,
+        purpose: 'customer_support',
+        requestId: 'req-9',
+        action: 'customer.reveal',
+      },
+      c.id,
+      wanted,
+      REASON,
+    );
+    expect(views).toEqual([
+      { field: 'customer.email', rowId: c.id, view: 'clear', value: c.clear['customer.email'] },
+      { field: 'customer.phone', rowId: c.id, view: 'clear', value: c.clear['customer.phone'] },
+    ]);
+    const [row] = await reveals(c.id);
+    if (row === undefined) throw new Error('no reveal stored');
+    expect(isId(row.id, 'rvl')).toBe(true);
+    expect(row).toMatchObject({
+      subject_id: c.id,
+      staff_id: 'stf_support',
+      fields: '["customer.email","customer.phone"]',
+      purpose: 'customer_support',
+      ticket_id: 'tkt_42',
+      revealed_at: clock.now().getTime(),
+    });
+    expect(Number(row.revealed_at)).toBe(clock.now().getTime());
+    expect(
+      await world.kernel.vault.open(
+        'access_reveals.reason',
+        { subjectId: c.id, rowId: row.id },
+        row.reason,
+      ),
+    ).toBe(REASON.text);
+    const [event] = await events(c.id);
+    expect(event).toMatchObject({
+      action: 'customer.reveal',
+      decision: 'clear',
+      outcome: 'success',
+      categories: ['registration.email', 'registration.phone'],
+      detail: { revealId: row.id, ticketId: 'tkt_42', requested: 2 },
+    });
+  });
+
+  it('refuses a reveal the roles do not allow, naming the fields and returning nothing', async () => {
+    const c = await customer('denied');
+    const address: FieldInput = { field: 'orders.shipping_address', rowId: 'ord_1', sealed: null };
+    const cases: [Actor, readonly FieldInput[], unknown][] = [
+      [
+        ADMIN,
+        c.fields,
+        { fields: ['customer.email', 'customer.name', 'customer.phone'], undeclared: 0 },
+      ],
+      [
+        SUPPORT,
+        [c.fields[0] as FieldInput, address],
+        { fields: ['orders.shipping_address'], undeclared: 0 },
+      ],
+      [
+        SUPPORT,
+        [{ field: 'customer.secret_diary' as PersonalFieldName, rowId: c.id, sealed: null }],
+        { fields: [], undeclared: 1 },
+      ],
+      [
+        { kind: 'customer', id: c.id },
+        [c.fields[0] as FieldInput],
+        { fields: ['customer.email'], undeclared: 0 },
+      ],
+    ];
+    for (const [actor, fields, details] of cases) {
+      const ctx = { actor, purpose: 'customer_support' as const, requestId: null };
+      expect(await codeOf(access().reveal(ctx, c.id, fields, REASON))).toEqual([
+        'REVEAL_DENIED',
+        403,
+        details,
+      ]);
+    }
+    expect(await reveals(c.id)).toEqual([]);
+    const audited = await events(c.id);
+    expect(audited).toHaveLength(cases.length);
+    for (const event of audited)
+      expect(event).toMatchObject({ decision: 'deny', outcome: 'denied' });
+  });
+
+  it('refuses a reveal without a usable reason, with too many fields or a free-text ticket id', async () => {
+    const c = await customer('invalid');
+    const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
+    const invalid = [
+      [c.fields, { text: 'because' }, 'reason too short'],
+      [c.fields, { text: 'x'.repeat(2001) }, 'reason too long'],
+      [[], REASON, 'no fields'],
+      [Array.from({ length: 21 }, () => c.fields[0] as FieldInput), REASON, 'too many fields'],
+      [c.fields, { text: REASON.text, ticketId: 'call Ada back' }, 'ticket id malformed'],
+      [c.fields, { text: 'reason \uD800 with a lone surrogate' }, 'reason not well-formed'],
+    ] as const;
+    for (const [fields, reason, problem] of invalid) {
+      expect(await codeOf(access().reveal(ctx, c.id, fields, reason))).toEqual([
+        'REVEAL_REQUEST_INVALID',
+        400,
+        { problem },
+      ]);
+    }
+    expect(await reveals(c.id)).toEqual([]);
+  });
+
+  it('fails a reveal closed: no values and no stored reveal when the audit log cannot be written', async () => {
+    const c = await customer('reveal-closed');
+    const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
+    expect(
+      await codeOf(access({ audit: failingSink }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON)),
+    ).toEqual(['AUDIT_UNAVAILABLE', 503, undefined]);
+    expect(await reveals(c.id)).toEqual([]);
+    // A sink that writes the event and then fails still rolls the reveal back with it.
+    const real = sink();
+    const halfway: AuditSink = {
+      record: async (batch, trx) => {
+        await real.record(batch, trx);
+        throw new Error('connection lost after the insert');
+      },
+    };
+    expect(
+      (
+        await codeOf(access({ audit: halfway }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON))
+      )?.[0],
+    ).toBe('AUDIT_UNAVAILABLE');
+    expect(await reveals(c.id)).toEqual([]);
+    expect(await events(c.id)).toEqual([]);
+  });
+
+  it('reveals nothing of an erased subject', async () => {
+    const c = await customer('gone');
+    await world.kernel.shredder.shred(c.id);
+    const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
+    expect((await codeOf(access().reveal(ctx, c.id, c.fields.slice(0, 1), REASON)))?.[0]).toBe(
+      'SUBJECT_ERASED',
+    );
+    expect(await reveals(c.id)).toEqual([]);
+  });
+
+  it('never stores the reveal reason in plaintext (C2.1 leak scan)', async () => {
+    // A database of its own: it is closed before the scan, so its files are complete.
+    const own = await openWorld(engine);
+    try {
+      const c = await customer('leak', own);
+      const marker = uniqueMarker('reveal-reason');
+      const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
+      await access({}, own).reveal(ctx, c.id, c.fields.slice(0, 1), {
+        text: `Caller said ${marker} on the phone`,
+      });
+      const stored = await db(own).selectFrom('access_reveals').select('id').execute();
+      expect(stored).toHaveLength(1);
+      await own.database.close();
+      const findings = await scanForMarkers({
+        markers: [marker],
+        dataDir: own.store.dataDir,
+        exclude: [own.keyringPath, shredJournalPath(own.keyringPath)],
+        ...(own.store.databaseUrl === undefined ? {} : { databaseUrl: own.store.databaseUrl }),
+      });
+      assertNoLeaks(findings);
+    } finally {
+      await own.store.cleanup();
+    }
+  });
+});
