@@ -97,7 +97,11 @@ export async function createLoggedInStaff(
   const login = await t.app.inject({
     method: 'POST',
     url: '/admin/sessions',
-    payload: { email, password, totp: currentTotp(enrolment.totpSecret, new Date()) },
+    payload: {
+      email,
+      password,
+      totp: currentTotp(enrolment.totpSecret, t.app.identity.staff.clock.now()),
+    },
   });
   if (login.statusCode !== 201)
     throw new Error(`staff login failed: ${login.statusCode} ${login.body}`);

@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../src/app/build-app.js';
 import { loadConfig, type Config } from '../../src/app/config.js';
 import { openMigratedDatabase } from '../../src/app/server.js';
 import { openPrivacy } from '../../src/app/open-privacy.js';
+import type { Clock } from '../../src/platform/clock.js';
 import type { PrivacyKernel } from '../../src/privacy/kernel/index.js';
 import type { Database, PlatformTables } from '../../src/platform/db/index.js';
 import { captureLogs, type CapturedLogger } from './log-capture.js';
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   readonly plugins?: readonly FastifyPluginAsync[];
   /** Reuse a store (several app instances on one database). */
   readonly store?: TestStore;
+  /** A clock the test moves (session expiry, lockouts); the wall clock when absent. */
+  readonly clock?: Clock;
 }
 
 /** Builds an app exactly as the server does, on a fresh database of the given engine. */
@@ -37,13 +40,14 @@ export async function createTestApp(
     env: { CUSTODIA_LOG_LEVEL: 'trace', ...store.env, ...options.env },
   });
   const database = await openMigratedDatabase(config);
-  const privacy = await openPrivacy(config, database);
+  const privacy = await openPrivacy(config, database, options.clock);
   const logs = captureLogs();
   const app = await buildApp({
     config,
     database,
     privacy,
     logger: logs.logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     plugins: options.plugins ?? [],
   });
   return {
