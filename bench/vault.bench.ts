@@ -57,8 +57,8 @@ export async function vaultBenchmark(): Promise<Figure[]> {
     const writer = await kernel.vault.writer('sub_benchmark0000000000000000');
     const reader = await kernel.vault.reader('sub_benchmark0000000000000000');
     const rawKey = randomBytes(32);
-    const aads = rowIds.map((id) => Buffer.from(`customer.email.${id}`));
-    let sealed = values.map((value, i) => writer.seal('customer.email', rowIds[i] ?? '', value));
+    const aads = rowIds.map((id) => Buffer.from(`customers.email.${id}`));
+    let sealed = values.map((value, i) => writer.seal('customers.email', rowIds[i] ?? '', value));
     let rawSealed = values.map((value, i) => rawSeal(rawKey, value, aads[i] ?? Buffer.alloc(0)));
 
     const rates = {
@@ -75,7 +75,7 @@ export async function vaultBenchmark(): Promise<Figure[]> {
       );
       rates.vaultSeal.push(
         await medianRate(1, FIELDS, () => {
-          sealed = values.map((value, i) => writer.seal('customer.email', rowIds[i] ?? '', value));
+          sealed = values.map((value, i) => writer.seal('customers.email', rowIds[i] ?? '', value));
         }),
       );
       rates.rawOpen.push(
@@ -87,7 +87,7 @@ export async function vaultBenchmark(): Promise<Figure[]> {
       rates.vaultOpen.push(
         await medianRate(1, FIELDS, () => {
           for (let i = 0; i < FIELDS; i++)
-            reader.open('customer.email', rowIds[i] ?? '', sealed[i] ?? Buffer.alloc(0));
+            reader.open('customers.email', rowIds[i] ?? '', sealed[i] ?? Buffer.alloc(0));
         }),
       );
     }

@@ -60,7 +60,7 @@ describeEachEngine('keyring and data keys (C2.1)', (engine) => {
       const subjectId = newId('sub');
       const rowId = newId('cus');
       const plain = `Synthetic Person ${i}`;
-      const value = await kernel.vault.seal('customer.name', { subjectId, rowId }, plain);
+      const value = await kernel.vault.seal('customers.name', { subjectId, rowId }, plain);
       sealed.push({ subjectId, rowId, value, plain });
     }
     return sealed;
@@ -78,7 +78,7 @@ describeEachEngine('keyring and data keys (C2.1)', (engine) => {
 
     renameSync(aside, config.keyringPath);
     const kernel = await openKernel();
-    expect(await kernel.vault.open('customer.name', item, item.value)).toBe(item.plain);
+    expect(await kernel.vault.open('customers.name', item, item.value)).toBe(item.plain);
   });
 
   it('creates a keyring on first start, and over a database of erased subjects only', async () => {
@@ -99,7 +99,7 @@ describeEachEngine('keyring and data keys (C2.1)', (engine) => {
     LocalKeyring.open(foreignPath, systemClock);
     const foreign = await openKernel(foreignPath);
     for (const item of items) {
-      expect(await codeOf(() => foreign.vault.open('customer.name', item, item.value))).toBe(
+      expect(await codeOf(() => foreign.vault.open('customers.name', item, item.value))).toBe(
         'DATA_KEY_INVALID',
       );
     }
@@ -115,13 +115,13 @@ describeEachEngine('keyring and data keys (C2.1)', (engine) => {
 
     const old = await openKernel(stale);
     for (const item of items) {
-      expect(await codeOf(() => old.vault.open('customer.name', item, item.value))).toBe(
+      expect(await codeOf(() => old.vault.open('customers.name', item, item.value))).toBe(
         'KEK_UNAVAILABLE',
       );
     }
     const current = await openKernel();
     for (const item of items) {
-      expect(await current.vault.open('customer.name', item, item.value)).toBe(item.plain);
+      expect(await current.vault.open('customers.name', item, item.value)).toBe(item.plain);
     }
   });
 
@@ -161,7 +161,7 @@ describeEachEngine('keyring and data keys (C2.1)', (engine) => {
 
     const fresh = await openKernel();
     for (const item of items.slice(1)) {
-      expect(await fresh.vault.open('customer.name', item, item.value)).toBe(item.plain);
+      expect(await fresh.vault.open('customers.name', item, item.value)).toBe(item.plain);
     }
   });
 });

@@ -100,7 +100,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
         const subjectId = newId('sub');
         const rowId = newId('cus');
         const plain = `Synthetic Name ${i}`;
-        const value = await kernel.vault.seal('customer.name', { subjectId, rowId }, plain);
+        const value = await kernel.vault.seal('customers.name', { subjectId, rowId }, plain);
         sealed.push({ subjectId, rowId, value, plain });
       }
       for (const item of sealed.slice(0, shred)) await kernel.shredder.shred(item.subjectId);
@@ -122,7 +122,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
       const out: string[] = [];
       for (const item of sealed) {
         const value = await kernel.vault
-          .open('customer.name', item, item.value)
+          .open('customers.name', item, item.value)
           .catch((error: { code?: string }) => `error ${error.code ?? '?'}`);
         out.push(isErased(value) ? 'erased' : value);
       }

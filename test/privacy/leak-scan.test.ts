@@ -156,10 +156,10 @@ describeEachEngine('leak scan after a scenario (C2.1)', (engine) => {
         expect(row, w.field).toBeDefined();
         expect(reader.open(w.field, w.rowId, row?.value ?? Buffer.alloc(0))).toBe(w.value);
       }
-      const email = written.find((w) => w.field === 'customer.email');
+      const email = written.find((w) => w.field === 'customers.email');
       expect(email).toBeDefined();
       const hits = await reopened.privacy.vault.lookup(
-        'customer.email',
+        'customers.email',
         email?.value.toUpperCase() ?? '',
       );
       expect(hits).toEqual([{ subjectId, rowId: email?.rowId }]);

@@ -78,7 +78,7 @@ describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
     let failures = 0;
     for (const row of rows) {
       const value = await kernel.vault
-        .open('customer.email', { subjectId: row.subject_id, rowId: row.row_id }, row.value)
+        .open('customers.email', { subjectId: row.subject_id, rowId: row.row_id }, row.value)
         .catch(() => undefined);
       if (value !== row.plain) failures++;
     }
@@ -109,7 +109,7 @@ describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
       const subjectId = newId('sub');
       const rowId = newId('cus');
       const plain = `probe-${i}@example.test`;
-      const value = await kernel.vault.seal('customer.email', { subjectId, rowId }, plain);
+      const value = await kernel.vault.seal('customers.email', { subjectId, rowId }, plain);
       rows.push({ subject_id: subjectId, row_id: rowId, value, plain });
     }
     await tablesOf<ProbeTable>(database.db).insertInto('rotation_probe').values(rows).execute();

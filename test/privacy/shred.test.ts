@@ -81,8 +81,8 @@ describeEachEngine('crypto-shredding (C4.4)', (engine) => {
       id,
       email,
       values: [
-        { field: 'customer.email', rowId: newId('cus'), value: email },
-        { field: 'customer.name', rowId: newId('cus'), value: uniqueMarker(`${label}-name`) },
+        { field: 'customers.email', rowId: newId('cus'), value: email },
+        { field: 'customers.name', rowId: newId('cus'), value: uniqueMarker(`${label}-name`) },
       ],
     };
     const writer = await kernel.vault.writer(id);
@@ -100,7 +100,7 @@ describeEachEngine('crypto-shredding (C4.4)', (engine) => {
         if (emailRow === undefined) throw new Error('no email row');
         await kernel.vault.index(
           trx,
-          'customer.email',
+          'customers.email',
           { subjectId: id, rowId: emailRow.rowId },
           email,
         );
@@ -159,12 +159,12 @@ describeEachEngine('crypto-shredding (C4.4)', (engine) => {
     expect(await indexRows(erased.id)).toEqual([]);
     expect(await readBack(erased)).toEqual(['erased', 'erased']);
     expect(await readBack(erased, await openKernel())).toEqual(['erased', 'erased']);
-    expect(await kernel.vault.lookup('customer.email', erased.email)).toEqual([]);
+    expect(await kernel.vault.lookup('customers.email', erased.email)).toEqual([]);
     expect(await errorCode(() => kernel.vault.writer(erased.id))).toBe('SUBJECT_ERASED');
 
     expect(await readBack(kept)).toEqual(plain(kept));
     expect((await keyRow(kept.id))?.wrapped_key).not.toBeNull();
-    expect(await kernel.vault.lookup('customer.email', kept.email)).toEqual([
+    expect(await kernel.vault.lookup('customers.email', kept.email)).toEqual([
       { subjectId: kept.id, rowId: kept.values[0]?.rowId },
     ]);
     const counts = await countKeys(db());
@@ -269,7 +269,7 @@ describeEachEngine('crypto-shredding (C4.4)', (engine) => {
       expect(kernel.reshredded).toBe(1);
       expect(await keyRow(erased.id)).toMatchObject({ wrapped_key: null, kek_version: null });
       expect(await readBack(erased)).toEqual(['erased', 'erased']);
-      expect(await kernel.vault.lookup('customer.email', erased.email)).toEqual([]);
+      expect(await kernel.vault.lookup('customers.email', erased.email)).toEqual([]);
       expect(await readBack(kept)).toEqual(plain(kept));
       await database.close();
 
@@ -334,13 +334,13 @@ describeEachEngine('crypto-shredding (C4.4)', (engine) => {
       await db().deleteFrom('subject_key').where('subject_id', '=', erased.id).execute();
       await db().insertInto('subject_key').values(keyCopy).execute();
       await db().insertInto('blind_index').values(indexCopy).execute();
-      expect(await kernel.vault.lookup('customer.email', erased.email)).toHaveLength(1);
+      expect(await kernel.vault.lookup('customers.email', erased.email)).toHaveLength(1);
 
       const restarted = await reopen();
       expect(restarted.reshredded).toBe(1);
       expect(await keyRow(erased.id)).toMatchObject({ wrapped_key: null, kek_version: null });
       expect(await readBack(erased)).toEqual(['erased', 'erased']);
-      expect(await restarted.vault.lookup('customer.email', erased.email)).toEqual([]);
+      expect(await restarted.vault.lookup('customers.email', erased.email)).toEqual([]);
       expect(await readBack(kept)).toEqual(plain(kept));
       const markers = [...erased.values, ...kept.values].map((v) => v.value.split('@')[0] ?? '');
       assertNoLeaks(

@@ -85,7 +85,7 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
           .insertInto('vault_probe')
           .values({ subject_id: subjectId, row_id: rowId, field, value: sealed, control: null })
           .execute();
-        if (field === 'customer.email') {
+        if (field === 'customers.email') {
           await kernel.vault.index(trx, field, { subjectId, rowId }, value);
         }
       });
@@ -118,10 +118,10 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     const name = `Zoë ${nameMark} 李小龍 🧑‍🍳`;
     const address = `${addressMark}\n1 Rue de l'Église\n75001 Paris`;
     const rows = {
-      email: await store1(subjectId, 'customer.email', email),
-      name: await store1(subjectId, 'customer.name', name),
+      email: await store1(subjectId, 'customers.email', email),
+      name: await store1(subjectId, 'customers.name', name),
       address: await store1(subjectId, 'orders.shipping_address', address),
-      empty: await store1(subjectId, 'customer.phone', ''),
+      empty: await store1(subjectId, 'customers.phone', ''),
     };
     const fresh = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
       keyringPath: config.keyringPath,
@@ -130,17 +130,17 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     const reader = await fresh.vault.reader(subjectId);
     const read = async (field: PersonalFieldName, rowId: string) =>
       reader.open(field, rowId, (await stored(rowId))?.value ?? Buffer.alloc(0));
-    expect(await read('customer.email', rows.email)).toBe(email);
-    expect(await read('customer.name', rows.name)).toBe(name);
+    expect(await read('customers.email', rows.email)).toBe(email);
+    expect(await read('customers.name', rows.name)).toBe(name);
     expect(await read('orders.shipping_address', rows.address)).toBe(address);
-    expect(await read('customer.phone', rows.empty)).toBe('');
+    expect(await read('customers.phone', rows.empty)).toBe('');
 
     const hit = [{ subjectId, rowId: rows.email }];
     for (const query of [email, email.toUpperCase(), `  ${email.toLowerCase()}\t`]) {
-      expect(await fresh.vault.lookup('customer.email', query)).toEqual(hit);
+      expect(await fresh.vault.lookup('customers.email', query)).toEqual(hit);
     }
-    expect(await fresh.vault.lookup('customer.email', `x${email}`)).toEqual([]);
-    expect(() => fresh.vault.digest('customer.name', name)).toThrow(
+    expect(await fresh.vault.lookup('customers.email', `x${email}`)).toEqual([]);
+    expect(() => fresh.vault.digest('customers.name', name)).toThrow(
       expect.objectContaining({ code: 'FIELD_NOT_SEARCHABLE' }),
     );
     expect(failures).toEqual([]);
@@ -167,7 +167,7 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     const subjectId = newId('sub');
     const value = uniqueMarker('tampered');
     markers.push(value);
-    const rowId = await store1(subjectId, 'customer.name', value);
+    const rowId = await store1(subjectId, 'customers.name', value);
     const original = (await stored(rowId))?.value ?? Buffer.alloc(0);
     const reasons: Record<number, string> = {};
     for (let index = 0; index < original.length; index++) {
@@ -179,7 +179,7 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
         .where('row_id', '=', rowId)
         .execute();
       const bytes = (await stored(rowId))?.value ?? Buffer.alloc(0);
-      expect(await readCode(subjectId, 'customer.name', rowId, bytes), `byte ${index}`).toBe(
+      expect(await readCode(subjectId, 'customers.name', rowId, bytes), `byte ${index}`).toBe(
         'CIPHERTEXT_INVALID',
       );
       reasons[index] = failures.at(-1)?.reason ?? 'no alert';
@@ -190,7 +190,12 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     for (let index = 5; index < original.length; index++)
       expect(reasons[index]).toBe('tag_mismatch');
     for (const failure of failures) {
-      expect(failure).toEqual({ field: 'customer.name', subjectId, rowId, reason: failure.reason });
+      expect(failure).toEqual({
+        field: 'customers.name',
+        subjectId,
+        rowId,
+        reason: failure.reason,
+      });
     }
   });
 
@@ -198,13 +203,13 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     const subjectId = newId('sub');
     const value = uniqueMarker('truncated');
     markers.push(value);
-    const rowId = await store1(subjectId, 'customer.name', value);
+    const rowId = await store1(subjectId, 'customers.name', value);
     const original = (await stored(rowId))?.value ?? Buffer.alloc(0);
     for (const length of [0, 1, 5, 20, 32, 33, original.length - 1]) {
       const cut = original.subarray(0, length);
       let thrown: unknown;
       await kernel.vault
-        .open('customer.name', { subjectId, rowId }, cut)
+        .open('customers.name', { subjectId, rowId }, cut)
         .catch((error: unknown) => {
           thrown = error;
         });
@@ -230,14 +235,14 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     const other = newId('sub');
     const value = `${uniqueMarker('moved')}@example.test`;
     markers.push(value.split('@')[0] ?? '');
-    const rowId = await store1(subjectId, 'customer.email', value);
-    await store1(other, 'customer.email', `${uniqueMarker('other')}@example.test`);
+    const rowId = await store1(subjectId, 'customers.email', value);
+    await store1(other, 'customers.email', `${uniqueMarker('other')}@example.test`);
     const sealed = (await stored(rowId))?.value ?? Buffer.alloc(0);
     const moves: [string, PersonalFieldName, string][] = [
-      [subjectId, 'customer.email', newId('row')],
-      [subjectId, 'customer.name', rowId],
+      [subjectId, 'customers.email', newId('row')],
+      [subjectId, 'customers.name', rowId],
       [subjectId, 'orders.contact_email', rowId],
-      [other, 'customer.email', rowId],
+      [other, 'customers.email', rowId],
     ];
     for (const [subject, field, row] of moves) {
       expect(await readCode(subject, field, row, sealed), `${subject} ${field} ${row}`).toBe(
@@ -245,22 +250,22 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
       );
     }
     expect(failures.map((f) => [f.field, f.reason])).toEqual([
-      ['customer.email', 'tag_mismatch'],
-      ['customer.name', 'tag_mismatch'],
+      ['customers.email', 'tag_mismatch'],
+      ['customers.name', 'tag_mismatch'],
       ['orders.contact_email', 'tag_mismatch'],
-      ['customer.email', 'key_mismatch'],
+      ['customers.email', 'key_mismatch'],
     ]);
-    expect(await readCode(subjectId, 'customer.email', rowId, sealed)).toBe(`returned ${value}`);
+    expect(await readCode(subjectId, 'customers.email', rowId, sealed)).toBe(`returned ${value}`);
   });
 
   it('refuses what it cannot seal or read faithfully, with no alert', async () => {
     const never = newId('sub');
-    expect(await readCode(never, 'customer.name', 'row', Buffer.alloc(40))).toBe(
+    expect(await readCode(never, 'customers.name', 'row', Buffer.alloc(40))).toBe(
       'SUBJECT_KEY_MISSING',
     );
     const subjectId = newId('sub');
     await expect(
-      kernel.vault.seal('customer.name', { subjectId, rowId: 'r' }, 'broken \uD800 text'),
+      kernel.vault.seal('customers.name', { subjectId, rowId: 'r' }, 'broken \uD800 text'),
     ).rejects.toThrow(/well-formed Unicode/);
     await expect(
       kernel.vault.seal('customer.nickname' as PersonalFieldName, { subjectId, rowId: 'r' }, 'x'),

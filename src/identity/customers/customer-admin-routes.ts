@@ -23,9 +23,9 @@ const STAFF_PURPOSES: readonly [Purpose, ...Purpose[]] = [
 const REVEAL_RATE_LIMIT = { max: 10, timeWindow: 60_000 };
 
 const FIELD_NAMES = {
-  email: 'customer.email',
-  name: 'customer.name',
-  phone: 'customer.phone',
+  email: 'customers.email',
+  name: 'customers.name',
+  phone: 'customers.phone',
 } as const;
 type ApiField = keyof typeof FIELD_NAMES;
 const API_FIELDS = Object.keys(FIELD_NAMES) as [ApiField, ...ApiField[]];
@@ -85,7 +85,7 @@ export function customerAdminRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         const { email, limit, after } = request.query;
         let ids: { id: string; createdAt: number }[];
         if (email !== undefined) {
-          const refs = await deps.vault.lookup('customer.email', email);
+          const refs = await deps.vault.lookup('customers.email', email);
           ids = refs.map((ref) => ({ id: ref.subjectId, createdAt: 0 })).slice(0, 1);
         } else {
           const [createdAt, id] = after?.split('.') ?? [];

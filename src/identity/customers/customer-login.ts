@@ -19,7 +19,7 @@ async function storedHash(deps: CustomerDeps, customerId: string): Promise<strin
     .executeTakeFirst();
   if (row === undefined) return undefined;
   const hash = await deps.vault.open(
-    'customer.password_hash',
+    'customers.password_hash',
     { subjectId: customerId, rowId: customerId },
     row.password_hash,
   );
@@ -38,13 +38,13 @@ export async function loginCustomer(
   facts: LoginFacts,
 ): Promise<IssuedSession> {
   // The throttle key is the address's blind digest: the same for known and unknown ones.
-  const accountKey = `customer:${deps.vault.digest('customer.email', email).toString('hex')}`;
+  const accountKey = `customer:${deps.vault.digest('customers.email', email).toString('hex')}`;
   const keys = [
     { key: accountKey, policy: CUSTOMER_LOGIN_POLICY },
     { key: `ip:${facts.ip}`, policy: IP_LOGIN_POLICY },
   ];
   await deps.throttle.assertAllowed(keys);
-  const [match] = await deps.vault.lookup('customer.email', email);
+  const [match] = await deps.vault.lookup('customers.email', email);
   const hash = match === undefined ? undefined : await storedHash(deps, match.subjectId);
   const valid =
     hash === undefined
@@ -81,7 +81,7 @@ export async function loginCustomer(
 async function rehash(deps: CustomerDeps, customerId: string, password: string): Promise<void> {
   const writer = await deps.vault.writer(customerId);
   const sealed = writer.seal(
-    'customer.password_hash',
+    'customers.password_hash',
     customerId,
     await deps.hasher.hash(password),
   );

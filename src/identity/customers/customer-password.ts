@@ -26,13 +26,13 @@ export async function changeCustomerPassword(
     .executeTakeFirst();
   if (row === undefined) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
   const reader = await deps.vault.reader(id);
-  const hash = reader.open('customer.password_hash', id, row.password_hash);
+  const hash = reader.open('customers.password_hash', id, row.password_hash);
   if (isErased(hash)) throw new AppError(customersErrors.CUSTOMER_ERASED);
   if (!(await deps.hasher.verify(hash, currentPassword))) {
     throw new AppError(authErrors.INVALID_CREDENTIALS);
   }
   const writer = await deps.vault.writer(id);
-  const sealed = writer.seal('customer.password_hash', id, await deps.hasher.hash(newPassword));
+  const sealed = writer.seal('customers.password_hash', id, await deps.hasher.hash(newPassword));
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     await trx

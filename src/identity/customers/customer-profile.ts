@@ -4,7 +4,7 @@ import type { CustomerDeps } from './customer-deps.js';
 import { customersErrors } from './customers-errors.js';
 
 /** The personal fields of a customer record, as their reader may see them. */
-export const PROFILE_FIELDS = ['customer.email', 'customer.name', 'customer.phone'] as const;
+export const PROFILE_FIELDS = ['customers.email', 'customers.name', 'customers.phone'] as const;
 
 /** A field as an API shows it: the value (clear or masked), or why there is none. */
 export type ShownField =
@@ -41,9 +41,9 @@ export async function readCustomer(
     .executeTakeFirst();
   if (row === undefined) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
   const sealed: Record<(typeof PROFILE_FIELDS)[number], Buffer | null> = {
-    'customer.email': row.email,
-    'customer.name': row.name,
-    'customer.phone': row.phone,
+    'customers.email': row.email,
+    'customers.name': row.name,
+    'customers.phone': row.phone,
   };
   const views = await deps.access.read(
     context,

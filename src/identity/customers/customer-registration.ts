@@ -21,7 +21,7 @@ export interface RequestFacts {
 }
 
 async function emailTaken(deps: CustomerDeps, email: string): Promise<boolean> {
-  return (await deps.vault.lookup('customer.email', email)).length > 0;
+  return (await deps.vault.lookup('customers.email', email)).length > 0;
 }
 
 async function mailAlreadyRegistered(deps: CustomerDeps, email: string): Promise<void> {
@@ -61,29 +61,29 @@ export async function registerCustomer(
     // Two registrations of one address at once: the second waits here, then sees the first.
     await lockKeyForTransaction(
       trx,
-      `customer.email:${deps.vault.digest('customer.email', input.email).toString('hex')}`,
+      `customer.email:${deps.vault.digest('customers.email', input.email).toString('hex')}`,
     );
     const taken = await trx
       .selectFrom('blind_index')
       .select('row_id')
-      .where('field', '=', 'customer.email')
-      .where('digest', '=', deps.vault.digest('customer.email', input.email))
+      .where('field', '=', 'customers.email')
+      .where('digest', '=', deps.vault.digest('customers.email', input.email))
       .executeTakeFirst();
     if (taken !== undefined) return undefined;
     await trx
       .insertInto('customers')
       .values({
         id,
-        email: writer.seal('customer.email', id, input.email),
-        name: writer.seal('customer.name', id, input.name),
-        phone: input.phone === undefined ? null : writer.seal('customer.phone', id, input.phone),
-        password_hash: writer.seal('customer.password_hash', id, passwordHash),
+        email: writer.seal('customers.email', id, input.email),
+        name: writer.seal('customers.name', id, input.name),
+        phone: input.phone === undefined ? null : writer.seal('customers.phone', id, input.phone),
+        password_hash: writer.seal('customers.password_hash', id, passwordHash),
         email_verified_at: null,
         created_at: now.getTime(),
         updated_at: now.getTime(),
       })
       .execute();
-    await deps.vault.index(trx, 'customer.email', ref, input.email);
+    await deps.vault.index(trx, 'customers.email', ref, input.email);
     await deps.consent.record(trx, id, input.consents ?? {}, {
       policyVersion: deps.settings.policyVersion,
       collectionPoint: 'registration',

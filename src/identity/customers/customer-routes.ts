@@ -131,9 +131,9 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         const consents = await deps.consent.current(id);
         return {
           id: view.id,
-          email: value('customer.email'),
-          name: value('customer.name'),
-          phone: value('customer.phone'),
+          email: value('customers.email'),
+          name: value('customers.name'),
+          phone: value('customers.phone'),
           emailVerified: view.emailVerified,
           createdAt: view.createdAt,
           consents: Object.fromEntries(

@@ -59,7 +59,7 @@ export async function resendVerification(deps: CustomerDeps, customerId: string)
   if (row === undefined) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
   if (row.email_verified_at !== null) return;
   const email = await deps.vault.open(
-    'customer.email',
+    'customers.email',
     { subjectId: customerId, rowId: customerId },
     row.email,
   );

@@ -127,11 +127,18 @@ export async function reauthenticateStaff(
   session: Session,
   credentials: StaffCredentials,
 ): Promise<void> {
+  // A stolen session must not become a way to guess the password: same lockout as login.
+  const keys = [{ key: `staff-reauth:${session.accountId}`, policy: STAFF_LOGIN_POLICY }];
+  await deps.throttle.assertAllowed(keys);
   const secrets = await secretsOf(deps, session.accountId);
   const ok =
     secrets !== undefined &&
     (await deps.hasher.verify(secrets.passwordHash, credentials.password)) &&
     (await checkSecondFactor(deps, secrets, credentials));
-  if (!ok) throw new AppError(authErrors.INVALID_CREDENTIALS);
+  if (!ok) {
+    await deps.throttle.recordFailure(keys);
+    throw new AppError(authErrors.INVALID_CREDENTIALS);
+  }
+  await deps.throttle.recordSuccess(keys);
   await deps.sessions.markReauthenticated(session.id);
 }

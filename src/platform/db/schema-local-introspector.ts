@@ -3,10 +3,20 @@ import {
   sql,
   type DatabaseIntrospector,
   type DatabaseMetadata,
+  type ColumnMetadata,
   type Kysely,
   type SchemaMetadata,
   type TableMetadata,
 } from 'kysely';
+
+interface ColumnRow {
+  table: string;
+  type: string;
+  column: string | null;
+  data_type: string | null;
+  nullable: string | null;
+  default_value: string | null;
+}
 
 /**
  * Sees only the connection's own schema. Kysely's PostgreSQL introspector reads the
@@ -23,15 +33,36 @@ export class SchemaLocalIntrospector implements DatabaseIntrospector {
   }
 
   async getTables(): Promise<TableMetadata[]> {
-    const { rows } = await sql<{ name: string; schema: string; type: string }>`
-      select table_name as name, table_schema as schema, table_type as type
-      from information_schema.tables
-      where table_schema = current_schema()`.execute(this.db);
-    return rows.map((row) => ({
-      name: row.name,
-      schema: row.schema,
-      isView: row.type === 'VIEW',
-      columns: [],
+    const { rows } = await sql<ColumnRow>`
+      select t.table_name as table, t.table_type as type, c.column_name as column,
+        c.data_type as data_type, c.is_nullable as nullable, c.column_default as default_value
+      from information_schema.tables t
+      left join information_schema.columns c
+        on c.table_schema = t.table_schema and c.table_name = t.table_name
+      where t.table_schema = current_schema()
+      order by t.table_name, c.ordinal_position`.execute(this.db);
+    const schema = (await this.getSchemas())[0]?.name;
+    const tables = new Map<string, { isView: boolean; columns: ColumnMetadata[] }>();
+    for (const row of rows) {
+      let table = tables.get(row.table);
+      if (table === undefined) {
+        table = { isView: row.type === 'VIEW', columns: [] };
+        tables.set(row.table, table);
+      }
+      if (row.column === null) continue;
+      table.columns.push({
+        name: row.column,
+        dataType: row.data_type ?? 'unknown',
+        isNullable: row.nullable === 'YES',
+        isAutoIncrementing: row.default_value?.startsWith('nextval(') ?? false,
+        hasDefaultValue: row.default_value !== null,
+      });
+    }
+    return [...tables].map(([name, table]) => ({
+      name,
+      ...(schema === undefined ? {} : { schema }),
+      isView: table.isView,
+      columns: table.columns,
     }));
   }
 

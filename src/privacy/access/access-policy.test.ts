@@ -132,10 +132,10 @@ describe('deny by default', () => {
       }),
     ).toBe('deny');
     expect(
-      policy.decide({ ...request, field: 'customer.email', purpose: 'curiosity' as Purpose }),
+      policy.decide({ ...request, field: 'customers.email', purpose: 'curiosity' as Purpose }),
     ).toBe('deny');
     expect(
-      policy.decide({ ...request, field: 'customer.email', purpose: 'customer_support' }),
+      policy.decide({ ...request, field: 'customers.email', purpose: 'customer_support' }),
     ).toBe('masked');
     expect(policy.can(actor, 'customers.delete' as Permission)).toBe(false);
   });
@@ -161,7 +161,7 @@ describe('customers (own data only)', () => {
       policy.decide({
         actor: { kind: 'customer', id: '' },
         permission: 'self',
-        field: 'customer.email',
+        field: 'customers.email',
         purpose: 'account',
         subjectId: '',
       }),
@@ -185,12 +185,12 @@ describe('several roles', () => {
   });
 
   it('combine permissions of one role with grants of another', () => {
-    const email = fields.find((f) => f.name === 'customer.email');
+    const email = fields.find((f) => f.name === 'customers.email');
     if (email === undefined) throw new Error('inventory changed');
     // privacy_officer holds customers.reveal; admin alone does not.
-    expect(policy.mayReveal(staff(['admin']), 'customer.email', 'customer_support')).toBe(false);
+    expect(policy.mayReveal(staff(['admin']), 'customers.email', 'customer_support')).toBe(false);
     expect(
-      policy.mayReveal(staff(['admin', 'support_agent']), 'customer.email', 'customer_support'),
+      policy.mayReveal(staff(['admin', 'support_agent']), 'customers.email', 'customer_support'),
     ).toBe(true);
     expect(decide(staff(['admin', 'fulfilment']), 'orders.read', email, 'account')).toBe('masked');
   });

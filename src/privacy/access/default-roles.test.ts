@@ -278,13 +278,13 @@ describe('role definitions checked when the policy is built', () => {
     const roles = [{ ...base, grants: [] as Grant[] }];
     const built = new AccessPolicy(roles);
     roles[0]?.grants.push({ category: 'registration.email', purpose: 'account', view: 'clear' });
-    const email = fields.find((f) => f.name === 'customer.email');
+    const email = fields.find((f) => f.name === 'customers.email');
     if (email === undefined) throw new Error('inventory changed');
     expect(
       built.decide({
         actor: staff(['auditor']),
         permission: 'audit.read',
-        field: 'customer.email',
+        field: 'customers.email',
         purpose: 'account',
         subjectId: SUBJECT,
       }),

@@ -121,7 +121,7 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = freezeRoles([
         'masked',
         true,
       ),
-      // customer.email does not declare risk_mitigation; identity checks are its use here.
+      // customers.email does not declare risk_mitigation; identity checks are its use here.
       ...grants(['registration.email'], ['identity_verification'], 'masked', true),
     ],
   },

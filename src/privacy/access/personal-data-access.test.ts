@@ -51,7 +51,7 @@ const support = (extra: Partial<ReadContext> = {}): ReadContext => ({
 /** One synthetic customer whose fields are sealed through the real vault. */
 interface Customer {
   readonly id: string;
-  readonly clear: Record<'customer.email' | 'customer.name' | 'customer.phone', string>;
+  readonly clear: Record<'customers.email' | 'customers.name' | 'customers.phone', string>;
   readonly fields: readonly FieldInput[];
 }
 
@@ -118,9 +118,9 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
   async function customer(label: string, w = world): Promise<Customer> {
     const id = newId('cus');
     const clear = {
-      'customer.email': `${label}.${id.slice(-6)}@example.test`,
-      'customer.name': `Ada ${label} Lovelace`,
-      'customer.phone': '+44 20 7946 0042',
+      'customers.email': `${label}.${id.slice(-6)}@example.test`,
+      'customers.name': `Ada ${label} Lovelace`,
+      'customers.phone': '+44 20 7946 0042',
     };
     const writer = await w.kernel.vault.writer(id);
     const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
@@ -158,9 +158,9 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
     const c = await customer('masked');
     const views = await access().read(support({ action: 'customer.read' }), c.id, c.fields);
     expect(views).toEqual([
-      { field: 'customer.email', rowId: c.id, view: 'masked', value: `m•••@example.test` },
-      { field: 'customer.name', rowId: c.id, view: 'masked', value: 'A. M. L.' },
-      { field: 'customer.phone', rowId: c.id, view: 'masked', value: '•••• 42' },
+      { field: 'customers.email', rowId: c.id, view: 'masked', value: `m•••@example.test` },
+      { field: 'customers.name', rowId: c.id, view: 'masked', value: 'A. M. L.' },
+      { field: 'customers.phone', rowId: c.id, view: 'masked', value: '•••• 42' },
     ]);
     const [event] = await events(c.id);
     expect(event).toMatchObject({
@@ -210,7 +210,7 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
       sealed: writer.seal('payments.card_expiry', 'pay_1', '12/30'),
     };
     const views = await access().read(support(), c.id, [c.fields[0] as FieldInput, expiry]);
-    expect(views.map((v) => v.field)).toEqual(['customer.email']);
+    expect(views.map((v) => v.field)).toEqual(['customers.email']);
     const [event] = await events(c.id);
     expect(event).toMatchObject({
       categories: ['registration.email'],
@@ -234,9 +234,9 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
 
   it('says absent for a value never given and erased for an erased subject', async () => {
     const c = await customer('erased');
-    const noPhone: FieldInput = { field: 'customer.phone', rowId: c.id, sealed: null };
+    const noPhone: FieldInput = { field: 'customers.phone', rowId: c.id, sealed: null };
     expect(await access().read(support(), c.id, [noPhone])).toEqual([
-      { field: 'customer.phone', rowId: c.id, view: 'absent' },
+      { field: 'customers.phone', rowId: c.id, view: 'absent' },
     ]);
     await world.kernel.shredder.shred(c.id);
     const views = await access().read(support(), c.id, c.fields);

@@ -47,7 +47,7 @@ const REASON = {
 /** One synthetic customer whose fields are sealed through the real vault. */
 interface Customer {
   readonly id: string;
-  readonly clear: Record<'customer.email' | 'customer.name' | 'customer.phone', string>;
+  readonly clear: Record<'customers.email' | 'customers.name' | 'customers.phone', string>;
   readonly fields: readonly FieldInput[];
 }
 
@@ -116,9 +116,9 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
   async function customer(label: string, w = world): Promise<Customer> {
     const id = newId('cus');
     const clear = {
-      'customer.email': `${label}.${id.slice(-6)}@example.test`,
-      'customer.name': `Ada ${label} Lovelace`,
-      'customer.phone': '+44 20 7946 0042',
+      'customers.email': `${label}.${id.slice(-6)}@example.test`,
+      'customers.name': `Ada ${label} Lovelace`,
+      'customers.phone': '+44 20 7946 0042',
     };
     const writer = await w.kernel.vault.writer(id);
     const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
@@ -143,7 +143,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
 
   it('reveals with a reason: stores the reveal, audits it in the same transaction, returns clear values', async () => {
     const c = await customer('reveal');
-    const wanted = c.fields.filter((f) => f.field !== 'customer.name');
+    const wanted = c.fields.filter((f) => f.field !== 'customers.name');
     const views = await access().reveal(
       {
         actor: SUPPORT,
@@ -156,8 +156,8 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
       REASON,
     );
     expect(views).toEqual([
-      { field: 'customer.email', rowId: c.id, view: 'clear', value: c.clear['customer.email'] },
-      { field: 'customer.phone', rowId: c.id, view: 'clear', value: c.clear['customer.phone'] },
+      { field: 'customers.email', rowId: c.id, view: 'clear', value: c.clear['customers.email'] },
+      { field: 'customers.phone', rowId: c.id, view: 'clear', value: c.clear['customers.phone'] },
     ]);
     const [row] = await reveals(c.id);
     if (row === undefined) throw new Error('no reveal stored');
@@ -165,7 +165,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     expect(row).toMatchObject({
       subject_id: c.id,
       staff_id: 'stf_support',
-      fields: '["customer.email","customer.phone"]',
+      fields: '["customers.email","customers.phone"]',
       purpose: 'customer_support',
       ticket_id: 'tkt_42',
       revealed_at: clock.now().getTime(),
@@ -195,7 +195,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
       [
         ADMIN,
         c.fields,
-        { fields: ['customer.email', 'customer.name', 'customer.phone'], undeclared: 0 },
+        { fields: ['customers.email', 'customers.name', 'customers.phone'], undeclared: 0 },
       ],
       [
         SUPPORT,
@@ -210,7 +210,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
       [
         { kind: 'customer', id: c.id },
         [c.fields[0] as FieldInput],
-        { fields: ['customer.email'], undeclared: 0 },
+        { fields: ['customers.email'], undeclared: 0 },
       ],
     ];
     for (const [actor, fields, details] of cases) {

@@ -40,7 +40,7 @@ describe('parseRoleDefinitions', () => {
       policy.decide({ ...request, field: 'ticket_messages.body', purpose: 'customer_support' }),
     ).toBe('masked');
     expect(
-      policy.decide({ ...request, field: 'customer.email', purpose: 'customer_support' }),
+      policy.decide({ ...request, field: 'customers.email', purpose: 'customer_support' }),
     ).toBe('deny');
   });
 

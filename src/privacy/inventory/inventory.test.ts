@@ -158,7 +158,7 @@ describe('purposes (C1.4, C3.1)', () => {
 
   it('allows marketing only on the registered email, and only with consent', () => {
     expect(CONSENT_PURPOSES).toContain('marketing');
-    expect(using('marketing')).toEqual(['customer.email']);
+    expect(using('marketing')).toEqual(['customers.email']);
     for (const field of fields.filter((f) => f.purposes.includes('marketing'))) {
       expect(groupOf(field)).toBe('registration');
     }

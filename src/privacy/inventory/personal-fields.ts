@@ -15,7 +15,7 @@ const orderContact = [
  * retention, processor payloads and log redaction are all derived from this table.
  */
 export const PERSONAL_FIELDS = {
-  'customer.email': {
+  'customers.email': {
     category: 'registration.email',
     purposes: [
       'account',
@@ -33,7 +33,7 @@ export const PERSONAL_FIELDS = {
     aliases: ['email'],
     description: 'The email address the customer registered and logs in with',
   },
-  'customer.name': {
+  'customers.name': {
     category: 'registration.name',
     purposes: [
       'account',
@@ -50,7 +50,7 @@ export const PERSONAL_FIELDS = {
     aliases: ['name', 'fullName'],
     description: 'The name the customer registered with',
   },
-  'customer.phone': {
+  'customers.phone': {
     category: 'registration.phone',
     purposes: [
       'account',
@@ -68,7 +68,7 @@ export const PERSONAL_FIELDS = {
     aliases: ['phone'],
     description: 'An optional phone number given at registration',
   },
-  'customer.password_hash': {
+  'customers.password_hash': {
     category: 'registration.credentials',
     purposes: ['account', 'identity_verification'],
     basis: 'contract',

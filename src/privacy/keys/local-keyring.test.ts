@@ -64,10 +64,10 @@ describe('keyring creation (C2.1)', () => {
     const reopened = LocalKeyring.open(path, clock);
     expect(await reopened.unwrap(version, wrapped, aad)).toEqual(dataKey);
     expect(reopened.fingerprint()).toBe(created.fingerprint());
-    expect(reopened.blindIndexKey('customer.email')).toEqual(
-      created.blindIndexKey('customer.email'),
+    expect(reopened.blindIndexKey('customers.email')).toEqual(
+      created.blindIndexKey('customers.email'),
     );
-    expect(reopened.blindIndexKey('customer.email')).not.toEqual(
+    expect(reopened.blindIndexKey('customers.email')).not.toEqual(
       reopened.blindIndexKey('orders.contact_email'),
     );
   });

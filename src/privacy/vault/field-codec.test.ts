@@ -14,7 +14,10 @@ const dataKey = (keyId = 0x01020304): DataKey => ({ keyId, key: randomBytes(32) 
 /** Any code point of the whole Unicode range (astral planes, controls, NUL, non-characters). */
 const anyText = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
 const location = fc
-  .tuple(fc.constantFrom('customer.email', 'orders.shipping_address', 'tickets.subject'), fc.uuid())
+  .tuple(
+    fc.constantFrom('customers.email', 'orders.shipping_address', 'tickets.subject'),
+    fc.uuid(),
+  )
   .map(([field, row]) => `${field}.row-${row}`);
 
 /** Which check a single altered byte must trip, by where the byte sits. */
@@ -59,15 +62,15 @@ describe('field codec round trip (C2.1)', () => {
   });
 
   it('opens a ciphertext handed over as a plain Uint8Array, as a driver may return it', () => {
-    const sealed = sealField(key, 'customer.name.r1', 'Ada Lovelace');
-    expect(openField(key, 'customer.name.r1', new Uint8Array(sealed))).toEqual({
+    const sealed = sealField(key, 'customers.name.r1', 'Ada Lovelace');
+    expect(openField(key, 'customers.name.r1', new Uint8Array(sealed))).toEqual({
       ok: true,
       value: 'Ada Lovelace',
     });
   });
 
   it('writes the version byte and key id first, and a fresh nonce every time', () => {
-    const sealed = [1, 2, 3].map(() => sealField(key, 'customer.email.r1', 'same@example.test'));
+    const sealed = [1, 2, 3].map(() => sealField(key, 'customers.email.r1', 'same@example.test'));
     for (const bytes of sealed) {
       expect(bytes[0]).toBe(FORMAT_V1);
       expect(bytes.readUInt32BE(1)).toBe(key.keyId);
@@ -81,7 +84,7 @@ describe('field codec round trip (C2.1)', () => {
 
   it('refuses a string that is not well-formed Unicode rather than altering it', () => {
     for (const text of ['\uD800', 'a\uDFFFb', 'x\uDBFF']) {
-      expect(() => sealField(key, 'customer.name.r1', text)).toThrow(/well-formed Unicode/);
+      expect(() => sealField(key, 'customers.name.r1', text)).toThrow(/well-formed Unicode/);
     }
   });
 });
@@ -127,7 +130,7 @@ describe('field codec refuses tampered ciphertexts (C2.1)', () => {
   });
 
   it('refuses every truncation and any appended bytes', () => {
-    const where = 'customer.phone.row-1';
+    const where = 'customers.phone.row-1';
     const sealed = sealField(key, where, '+44 20 7946 0000');
     for (let length = 0; length < sealed.length; length++) {
       const opened = openField(key, where, sealed.subarray(0, length));
@@ -153,20 +156,23 @@ describe('field codec refuses tampered ciphertexts (C2.1)', () => {
   });
 
   it('refuses another key: a different key id, or the same id with other key bytes', () => {
-    const sealed = sealField(key, 'customer.email.r1', 'someone@example.test');
-    expect(openField(dataKey(key.keyId + 1), 'customer.email.r1', sealed)).toEqual({
+    const sealed = sealField(key, 'customers.email.r1', 'someone@example.test');
+    expect(openField(dataKey(key.keyId + 1), 'customers.email.r1', sealed)).toEqual({
       ok: false,
       reason: 'key_mismatch',
     });
-    expect(openField(dataKey(key.keyId), 'customer.email.r1', sealed)).toEqual({
+    expect(openField(dataKey(key.keyId), 'customers.email.r1', sealed)).toEqual({
       ok: false,
       reason: 'tag_mismatch',
     });
   });
 
   it('refuses another format version even with a valid key id', () => {
-    const sealed = Buffer.from(sealField(key, 'customer.email.r1', 'v@example.test'));
+    const sealed = Buffer.from(sealField(key, 'customers.email.r1', 'v@example.test'));
     sealed[0] = 0x02;
-    expect(openField(key, 'customer.email.r1', sealed)).toEqual({ ok: false, reason: 'malformed' });
+    expect(openField(key, 'customers.email.r1', sealed)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 });
