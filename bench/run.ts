@@ -3,6 +3,7 @@
 // one run on one machine; compare ratios, not absolute times, across machines.
 import { cpus } from 'node:os';
 import { printTable, type Figure } from './harness.js';
+import { loginBenchmark, maskedReadBenchmark } from './identity.bench.js';
 import { rotationBenchmark } from './rotation.bench.js';
 import { vaultBenchmark } from './vault.bench.js';
 
@@ -10,6 +11,8 @@ const postgresUrl = process.env['CUSTODIA_BENCH_DATABASE_URL'];
 
 const BENCHMARKS: Record<string, { title: string; run: () => Promise<Figure[]> }> = {
   vault: { title: 'Vault: field encryption against raw AES-256-GCM', run: vaultBenchmark },
+  login: { title: 'Login: Argon2id per core', run: loginBenchmark },
+  'masked-read': { title: 'Masked customer read over HTTP', run: maskedReadBenchmark },
   rotation: {
     title: 'KEK rotation',
     run: async () => [

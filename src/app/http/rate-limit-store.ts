@@ -53,6 +53,12 @@ export async function loadRateLimitSecret(db: Kysely<PlatformTables>): Promise<B
   return Buffer.from(row.value, 'base64');
 }
 
+/** What a per-route store needs to know of its route. */
+interface RouteShape {
+  readonly url: string;
+  readonly method: string | string[];
+}
+
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 /**
@@ -113,11 +119,14 @@ export function databaseRateLimitStore(
         .execute();
     }
 
-    child(routeOptions: { url?: string; method?: string | string[] }): FastifyRateLimitStore {
-      const method = Array.isArray(routeOptions.method)
-        ? routeOptions.method.join(',')
-        : routeOptions.method;
-      return new DatabaseRateLimitStore(undefined, `${method ?? ''} ${routeOptions.url ?? ''}`);
+    // The plugin's types promise the route options, but at run time it passes the route's
+    // merged limit settings with the route under `routeInfo` (as its own Redis store
+    // reads it). Without the route every limited route would share one counter.
+    child(options: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
+      const given = options as Partial<RouteShape> & { routeInfo?: Partial<RouteShape> };
+      const route = given.routeInfo ?? given;
+      const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+      return new DatabaseRateLimitStore(undefined, `${method ?? ''} ${route.url ?? ''}`);
     }
   }
 

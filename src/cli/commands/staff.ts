@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { openIdentityModule } from '../../app/identity-module.js';
 import { systemClock } from '../../platform/clock.js';
 import { createAppLogger } from '../../app/app-logger.js';
+import { emailSchema } from '../../identity/customers/index.js';
 import { createStaff } from '../../identity/staff/index.js';
+import { AppError, platformErrors } from '../../platform/errors/index.js';
 import { configFrom, withConfigOption, type ConfigFlags } from '../config-options.js';
 import { withKernel } from '../open-kernel.js';
 
@@ -19,6 +21,18 @@ const generatedPassword = () => randomBytes(20).toString('base64url');
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The address as the Admin API would accept it; checked before the database is opened. */
+function validEmail(value: string): string {
+  const parsed = emailSchema.safeParse(value);
+  if (!parsed.success) {
+    // The message names the option, never the value typed.
+    throw new AppError(platformErrors.VALIDATION_FAILED, {
+      message: '--email must be an email address',
+    });
+  }
+  return parsed.data;
 }
 
 /** `custodia staff create`: the first admin, and any account an operator scripts. */
@@ -41,6 +55,7 @@ function createCommand(): Command {
         'print {id, email, role, password, totpSecret, recoveryCodes} as JSON for scripts',
       ),
   ).action(async (flags: CreateFlags) => {
+    const email = validEmail(flags.email);
     const config = configFrom(flags);
     const password = flags.password ?? generatedPassword();
     const created = await withKernel(config, async ({ database, privacy }) => {
@@ -54,7 +69,7 @@ function createCommand(): Command {
       try {
         return await createStaff(
           identity.staff,
-          { email: flags.email, roles: flags.role, password },
+          { email, roles: flags.role, password },
           { kind: 'system', name: 'cli' },
           null,
         );

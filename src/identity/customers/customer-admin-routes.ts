@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
+import { isId } from '../../platform/ids.js';
 import type { Purpose } from '../../privacy/inventory/index.js';
 import { authErrors } from '../auth/auth-errors.js';
 import type { RequestAccess } from '../auth/auth-plugin.js';
@@ -158,6 +159,8 @@ export function customerAdminRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
       async (request) => {
         const access = accessOf(request);
         const { id } = request.params;
+        // As in readCustomer: an id of another shape names no customer.
+        if (!isId(id, 'cus')) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
         const row = await deps.db
           .selectFrom('customers')
           .select(['email', 'name', 'phone'])

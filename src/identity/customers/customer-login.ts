@@ -71,11 +71,15 @@ export async function loginCustomer(
   if (hash !== undefined && deps.hasher.needsRehash(hash)) {
     await rehash(deps, match.subjectId, password);
   }
-  const issued = await deps.sessions.create('customer', match.subjectId);
-  await deps.audit.record([
-    { ...event, outcome: 'success', detail: { session: issued.session.id } },
-  ]);
-  return issued;
+  // One durable commit for the session and its audit event.
+  return deps.db.transaction().execute(async (trx) => {
+    const issued = await deps.sessions.create('customer', match.subjectId, trx);
+    await deps.audit.record(
+      [{ ...event, outcome: 'success', detail: { session: issued.session.id } }],
+      trx,
+    );
+    return issued;
+  });
 }
 
 async function rehash(deps: CustomerDeps, customerId: string, password: string): Promise<void> {

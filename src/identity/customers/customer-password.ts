@@ -3,6 +3,7 @@ import { isErased } from '../../privacy/vault/index.js';
 import { authErrors } from '../auth/auth-errors.js';
 import { assertAcceptablePassword } from '../auth/password-rules.js';
 import type { IssuedSession, Session } from '../sessions/index.js';
+import { CUSTOMER_LOGIN_POLICY } from '../throttle/index.js';
 import type { CustomerDeps } from './customer-deps.js';
 import { customersErrors } from './customers-errors.js';
 
@@ -28,9 +29,14 @@ export async function changeCustomerPassword(
   const reader = await deps.vault.reader(id);
   const hash = reader.open('customers.password_hash', id, row.password_hash);
   if (isErased(hash)) throw new AppError(customersErrors.CUSTOMER_ERASED);
+  // A stolen session must not become a way to guess the password: the same backoff as login.
+  const keys = [{ key: `customer-reauth:${id}`, policy: CUSTOMER_LOGIN_POLICY }];
+  await deps.throttle.assertAllowed(keys);
   if (!(await deps.hasher.verify(hash, currentPassword))) {
+    await deps.throttle.recordFailure(keys);
     throw new AppError(authErrors.INVALID_CREDENTIALS);
   }
+  await deps.throttle.recordSuccess(keys);
   const writer = await deps.vault.writer(id);
   const sealed = writer.seal('customers.password_hash', id, await deps.hasher.hash(newPassword));
   const now = deps.clock.now();

@@ -1,4 +1,5 @@
 import { AppError } from '../../platform/errors/index.js';
+import { isId } from '../../platform/ids.js';
 import type { FieldView, ReadContext } from '../../privacy/access/index.js';
 import type { CustomerDeps } from './customer-deps.js';
 import { customersErrors } from './customers-errors.js';
@@ -34,6 +35,9 @@ export async function readCustomer(
   context: ReadContext,
   customerId: string,
 ): Promise<CustomerView> {
+  // Not even shaped like a customer id: no such customer, and nothing to send to the
+  // database (PostgreSQL refuses text with a NUL byte, which would surface as a 500).
+  if (!isId(customerId, 'cus')) throw new AppError(customersErrors.CUSTOMER_NOT_FOUND);
   const row = await deps.db
     .selectFrom('customers')
     .select(['id', 'email', 'name', 'phone', 'email_verified_at', 'created_at'])

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { tablesOf } from '../../platform/db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import {
@@ -77,8 +78,15 @@ export class SessionStore {
     this.#csrfKey.catch(() => undefined);
   }
 
-  /** Starts a session: always a new id and token, so a planted token is never adopted. */
-  async create(accountKind: AccountKind, accountId: string): Promise<IssuedSession> {
+  /**
+   * Starts a session: always a new id and token, so a planted token is never adopted.
+   * Inside the caller's transaction when one is given (with the login's audit event).
+   */
+  async create<DB>(
+    accountKind: AccountKind,
+    accountId: string,
+    trx?: Transaction<DB>,
+  ): Promise<IssuedSession> {
     const token = randomBytes(16).toString('base64url');
     const now = this.clock.now().getTime();
     const row: SessionTable = {
@@ -92,7 +100,8 @@ export class SessionStore {
       revoked_at: null,
       reauthenticated_at: now,
     };
-    await this.db.insertInto('sessions').values(row).execute();
+    const target = trx === undefined ? this.db : tablesOf<SessionTables>(trx);
+    await target.insertInto('sessions').values(row).execute();
     return { session: toSession(row, this.lifetimes), token };
   }
 

@@ -114,11 +114,15 @@ export async function loginStaff(
     throw new AppError(authErrors.INVALID_CREDENTIALS);
   }
   await deps.throttle.recordSuccess(keys);
-  const issued = await deps.sessions.create('staff', secrets.id);
-  await deps.audit.record([
-    { ...event, outcome: 'success', detail: { session: issued.session.id } },
-  ]);
-  return issued;
+  // One durable commit for the session and its audit event.
+  return deps.db.transaction().execute(async (trx) => {
+    const issued = await deps.sessions.create('staff', secrets.id, trx);
+    await deps.audit.record(
+      [{ ...event, outcome: 'success', detail: { session: issued.session.id } }],
+      trx,
+    );
+    return issued;
+  });
 }
 
 /** Proves password and TOTP again for a sensitive act (ASVS 3.7.1). */

@@ -13,10 +13,11 @@ const TAGS = ['admin: staff'];
 const LOGIN_RATE_LIMIT = { max: 30, timeWindow: 60_000 };
 const SELF = { audience: 'staff', permission: 'self', purposes: ['account'] } as const;
 
+// Authenticator apps show the code as "123 456"; verifyTotp accepts it with or without the space.
 const codeSchema = z
   .string()
   .trim()
-  .regex(/^\d{6}$/, { message: 'must be six digits' });
+  .regex(/^\d{3} ?\d{3}$/, { message: 'must be six digits' });
 const recoverySchema = z.string().trim().min(8).max(40);
 const credentials = {
   password: passwordSchema,

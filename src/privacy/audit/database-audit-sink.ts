@@ -22,15 +22,61 @@ function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
   };
 }
 
-/** Writes audit events to `audit_events`, in the caller's transaction when one is given. */
+interface Waiting {
+  readonly rows: Insertable<AuditEventsTable>[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+// SQLite binds at most 32,766 parameters per statement; 12 columns a row.
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Writes audit events to `audit_events`, in the caller's transaction when one is given.
+ * Otherwise events of concurrent requests are group-committed: whatever arrives while one
+ * transaction commits goes into the next, so a busy server pays one durable commit for
+ * many reads. Each caller still waits until its own events are committed (fail closed).
+ */
 export class DatabaseAuditSink implements AuditSink {
+  #waiting: Waiting[] = [];
+  #draining = false;
+
   constructor(private readonly db: Kysely<AuditTables>) {}
 
   /** Validates every event first, so a batch is written whole or not at all. */
   async record<DB>(events: readonly AuditEvent[], trx?: Transaction<DB>): Promise<void> {
     if (events.length === 0) return;
     for (const event of events) assertAuditEvent(event);
-    const target = trx === undefined ? this.db : tablesOf<AuditTables>(trx);
-    await target.insertInto('audit_events').values(events.map(toRow)).execute();
+    const rows = events.map(toRow);
+    if (trx !== undefined) {
+      await tablesOf<AuditTables>(trx).insertInto('audit_events').values(rows).execute();
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ rows, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, this.#waiting.length);
+      const rows = batch.flatMap((waiting) => waiting.rows);
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+            await trx
+              .insertInto('audit_events')
+              .values(rows.slice(start, start + ROWS_PER_INSERT))
+              .execute();
+          }
+        });
+        for (const waiting of batch) waiting.resolve();
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    this.#draining = false;
   }
 }
