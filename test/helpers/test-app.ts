@@ -40,16 +40,25 @@ export async function createTestApp(
     env: { CUSTODIA_LOG_LEVEL: 'trace', ...store.env, ...options.env },
   });
   const database = await openMigratedDatabase(config);
-  const privacy = await openPrivacy(config, database, options.clock);
   const logs = captureLogs();
-  const app = await buildApp({
-    config,
-    database,
-    privacy,
-    logger: logs.logger,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    plugins: options.plugins ?? [],
-  });
+  let app: App;
+  let privacy: PrivacyKernel;
+  try {
+    privacy = await openPrivacy(config, database, options.clock);
+    app = await buildApp({
+      config,
+      database,
+      privacy,
+      logger: logs.logger,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      plugins: options.plugins ?? [],
+    });
+  } catch (error) {
+    // A refused startup (a bad roles file…) must not leave a pool or a store behind.
+    await database.close();
+    if (options.store === undefined) await store.cleanup();
+    throw error;
+  }
   return {
     app,
     config,

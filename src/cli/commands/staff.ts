@@ -19,8 +19,9 @@ interface CreateFlags extends ConfigFlags {
 // 20 random bytes as base64url: 160 bits, well past the 12-character minimum.
 const generatedPassword = () => randomBytes(20).toString('base64url');
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+// No default list: commander then reports a missing --role as a missing option.
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** The address as the Admin API would accept it; checked before the database is opened. */
@@ -47,7 +48,6 @@ function createCommand(): Command {
         '--role <role>',
         'a role: support_agent, fulfilment, finance, privacy_officer, security_officer, admin, or one from the roles file (repeatable)',
         collect,
-        [],
       )
       .option('--password <password>', 'the initial password (generated when absent)')
       .option(

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { auditActorId } from '../../privacy/access/index.js';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
 import { isId } from '../../platform/ids.js';
@@ -20,8 +22,14 @@ const STAFF_PURPOSES: readonly [Purpose, ...Purpose[]] = [
   'order_fulfilment',
   'refund',
 ];
-// Reveals are deliberate, one at a time: a burst of them is a warning sign (C2.4).
-const REVEAL_RATE_LIMIT = { max: 10, timeWindow: 60_000 };
+// Reveals are deliberate, one at a time: a burst of them is a warning sign (C2.4). Counted
+// per staff member, after authentication, so colleagues behind one address do not share it.
+const REVEAL_RATE_LIMIT = {
+  max: 10,
+  timeWindow: 60_000,
+  hook: 'preHandler' as const,
+  keyGenerator: (request: FastifyRequest) => `reveal:${auditActorId(request.auth.actor)}`,
+};
 
 const FIELD_NAMES = {
   email: 'customers.email',

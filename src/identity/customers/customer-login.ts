@@ -1,6 +1,7 @@
 import { AppError } from '../../platform/errors/index.js';
 import { isErased } from '../../privacy/vault/index.js';
 import { authErrors } from '../auth/auth-errors.js';
+import { passLoginGate } from '../auth/login-gate.js';
 import type { IssuedSession } from '../sessions/index.js';
 import { CUSTOMER_LOGIN_POLICY, IP_LOGIN_POLICY } from '../throttle/index.js';
 import type { CustomerDeps } from './customer-deps.js';
@@ -43,7 +44,10 @@ export async function loginCustomer(
     { key: accountKey, policy: CUSTOMER_LOGIN_POLICY },
     { key: `ip:${facts.ip}`, policy: IP_LOGIN_POLICY },
   ];
-  await deps.throttle.assertAllowed(keys);
+  await passLoginGate(deps, keys, {
+    requestId: facts.requestId,
+    categories: ['registration.email', 'registration.credentials'],
+  });
   const [match] = await deps.vault.lookup('customers.email', email);
   const hash = match === undefined ? undefined : await storedHash(deps, match.subjectId);
   const valid =

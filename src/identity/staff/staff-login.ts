@@ -1,6 +1,7 @@
 import { AppError } from '../../platform/errors/index.js';
 import { isErased } from '../../privacy/vault/index.js';
 import { authErrors } from '../auth/auth-errors.js';
+import { passLoginGate } from '../auth/login-gate.js';
 import { hashRecoveryCode, verifyTotp } from '../mfa/index.js';
 import type { IssuedSession, Session } from '../sessions/index.js';
 import { IP_LOGIN_POLICY, STAFF_LOGIN_POLICY } from '../throttle/index.js';
@@ -88,7 +89,10 @@ export async function loginStaff(
     },
     { key: `ip:${facts.ip}`, policy: IP_LOGIN_POLICY },
   ];
-  await deps.throttle.assertAllowed(keys);
+  await passLoginGate(deps, keys, {
+    requestId: facts.requestId,
+    categories: ['staff.account', 'staff.credentials'],
+  });
   const [match] = await deps.vault.lookup('staff.email', email);
   const secrets = match === undefined ? undefined : await secretsOf(deps, match.subjectId);
   const passwordOk =
