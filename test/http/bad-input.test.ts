@@ -42,12 +42,19 @@ describeEachEngine('bad input', (engine) => {
     expect(errorOf(response).code).toBe('MALFORMED_JSON');
   });
 
-  it('refuses half a surrogate pair with 400 MALFORMED_JSON, and accepts a whole pair', async () => {
-    for (const body of ['{"name": "a\\ud800", "quantity": 1}', '{"\\udfff": "n", "quantity": 1}']) {
+  it('refuses half a surrogate pair or a NUL with 400 INVALID_TEXT, accepts a whole pair', async () => {
+    for (const body of [
+      '{"name": "a\\ud800", "quantity": 1}',
+      '{"\\udfff": "n", "quantity": 1}',
+      '{"name": "a\\u0000b", "quantity": 1}',
+    ]) {
       const response = await post(body);
       expect(response.statusCode).toBe(400);
-      expect(errorOf(response).code).toBe('MALFORMED_JSON');
+      expect(errorOf(response).code).toBe('INVALID_TEXT');
     }
+    const inUrl = await t.app.inject({ url: '/healthz?x=%00' });
+    expect(inUrl.statusCode).toBe(400);
+    expect(errorOf(inUrl).code).toBe('INVALID_TEXT');
     const whole = await post('{"name": "\\ud83d\\ude00", "quantity": 1}');
     expect(whole.statusCode).toBe(200);
   });

@@ -1,5 +1,6 @@
 // Rate limits: the in-memory store on one instance, and the shared database store that
 // makes several instances on one database count against the same limit.
+import type { FastifyPluginAsync } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, createTestStore, type TestStore } from '../helpers/test-engines.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -34,6 +35,13 @@ describe('rate limit, in-memory store', () => {
   });
 });
 
+/** Two routes with the same tight limit of their own (max 2 a minute). */
+const twoLimitedRoutes: FastifyPluginAsync = async (app) => {
+  for (const path of ['/probe/limited-a', '/probe/limited-b']) {
+    app.get(path, { config: { rateLimit: { max: 2, timeWindow: 60_000 } } }, () => ({ ok: true }));
+  }
+};
+
 describeEachEngine('rate limit, shared database store', (engine) => {
   let store: TestStore;
   let first: TestApp;
@@ -41,7 +49,7 @@ describeEachEngine('rate limit, shared database store', (engine) => {
   beforeAll(async () => {
     store = await createTestStore(engine);
     const env = { CUSTODIA_RATE_LIMIT_MAX: '4', CUSTODIA_RATE_LIMIT_STORE: 'database' };
-    first = await createTestApp(engine, { store, env });
+    first = await createTestApp(engine, { store, env, plugins: [twoLimitedRoutes] });
     second = await createTestApp(engine, { store, env });
   });
   afterAll(async () => {
@@ -73,6 +81,15 @@ describeEachEngine('rate limit, shared database store', (engine) => {
     );
     const allowed = responses.filter((response) => response.statusCode === 200).length;
     expect(allowed).toBe(4);
+  });
+
+  it('keeps a separate count for each route with a limit of its own', async () => {
+    const limited = (path: string) =>
+      first.app.inject({ url: path, remoteAddress: '203.0.113.42' });
+    expect((await limited('/probe/limited-a')).statusCode).toBe(200);
+    expect((await limited('/probe/limited-a')).statusCode).toBe(200);
+    expect((await limited('/probe/limited-a')).statusCode).toBe(429);
+    expect((await limited('/probe/limited-b')).statusCode).toBe(200);
   });
 
   it('stores client addresses only as keyed hashes', async () => {

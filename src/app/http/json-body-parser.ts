@@ -2,18 +2,21 @@ import { parse as secureParse } from 'secure-json-parse';
 import type { App } from './app-type.js';
 import { AppError, platformErrors } from '../../platform/errors/index.js';
 
-class LoneSurrogateError extends Error {}
+class InvalidTextError extends Error {}
 
-// In `u` mode a surrogate pair is one code point; only a lone half matches \p{Cs}.
-const LONE_SURROGATE = /\p{Cs}/u;
+// In `u` mode a surrogate pair is one code point; only a lone half matches \p{Cs}. NUL is
+// refused too: no field needs it, and PostgreSQL cannot store it in text.
+const INVALID_TEXT = /\p{Cs}/u;
+const NUL = String.fromCharCode(0);
 
 /**
- * A JSON string may escape half of a surrogate pair (`"\ud800"`): that is not text, and
- * it could not be stored or returned unchanged, so it is refused as malformed.
+ * A JSON string may escape half of a surrogate pair (`"\ud800"`) or a NUL: neither can be
+ * stored and returned unchanged, so both are refused.
  */
-function refuseLoneSurrogates(key: string, value: unknown): unknown {
-  if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) {
-    throw new LoneSurrogateError('The request body contains a string that is not valid Unicode');
+function refuseInvalidText(key: string, value: unknown): unknown {
+  const bad = (text: string) => INVALID_TEXT.test(text) || text.includes(NUL);
+  if (bad(key) || (typeof value === 'string' && bad(value))) {
+    throw new InvalidTextError();
   }
   return value;
 }
@@ -33,14 +36,17 @@ export function registerJsonBodyParser(app: App): void {
     try {
       done(
         null,
-        secureParse(text, refuseLoneSurrogates, {
+        secureParse(text, refuseInvalidText, {
           protoAction: 'error',
           constructorAction: 'error',
         }),
       );
     } catch (error) {
-      if (error instanceof LoneSurrogateError) {
-        done(new AppError(platformErrors.MALFORMED_JSON, { message: error.message }), undefined);
+      if (error instanceof InvalidTextError) {
+        done(
+          new AppError(platformErrors.INVALID_TEXT, { details: { location: 'body' } }),
+          undefined,
+        );
         return;
       }
       const forbidden =

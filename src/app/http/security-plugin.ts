@@ -26,6 +26,12 @@ export function securityPlugin(options: SecurityOptions): FastifyPluginAsync {
           directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
         },
       });
+      // A NUL in the path or query reaches no route usefully and PostgreSQL cannot store it.
+      app.addHook('onRequest', async (request) => {
+        if (request.url.includes('%00') || request.url.includes(String.fromCharCode(0))) {
+          throw new AppError(platformErrors.INVALID_TEXT, { details: { location: 'url' } });
+        }
+      });
       await app.register(rateLimit, {
         global: true,
         max: options.rateLimit.max,

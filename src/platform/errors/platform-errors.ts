@@ -23,6 +23,11 @@ export const platformErrors = defineErrors({
     level: 'warn',
     message: 'The request body contains a forbidden property (__proto__ or constructor.prototype)',
   },
+  INVALID_TEXT: {
+    status: 400,
+    level: 'info',
+    message: 'The request contains text that is not valid Unicode or holds a NUL character',
+  },
   BAD_REQUEST: { status: 400, level: 'info', message: 'The request cannot be processed' },
   NOT_FOUND: { status: 404, level: 'info', message: 'No such resource' },
   BODY_TOO_LARGE: { status: 413, level: 'info', message: 'The request body is too large' },
