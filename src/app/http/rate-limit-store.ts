@@ -1,7 +1,12 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { sql, type Kysely } from 'kysely';
-import type { NamedMigration, PlatformTables } from '../../platform/db/index.js';
+import {
+  createInstanceSecret,
+  loadInstanceSecret,
+  type NamedMigration,
+  type PlatformTables,
+} from '../../platform/db/index.js';
 import type { Clock } from '../../platform/clock.js';
 
 /** One fixed-window counter, keyed by an HMAC of the route and client key. */
@@ -32,10 +37,7 @@ export const rateLimitMigration: NamedMigration = {
         .addColumn('hits', 'integer', (col) => col.notNull())
         .addColumn('window_started_at', 'bigint', (col) => col.notNull())
         .execute();
-      await (db as Kysely<PlatformTables>)
-        .insertInto('instance_meta')
-        .values({ key: SECRET_KEY, value: randomBytes(32).toString('base64') })
-        .execute();
+      await createInstanceSecret(db, SECRET_KEY);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('rate_limit_bucket').execute();
@@ -45,12 +47,7 @@ export const rateLimitMigration: NamedMigration = {
 
 /** Reads the secret that bucket keys are hashed under. */
 export async function loadRateLimitSecret(db: Kysely<PlatformTables>): Promise<Buffer> {
-  const row = await db
-    .selectFrom('instance_meta')
-    .select('value')
-    .where('key', '=', SECRET_KEY)
-    .executeTakeFirstOrThrow();
-  return Buffer.from(row.value, 'base64');
+  return loadInstanceSecret(db, SECRET_KEY);
 }
 
 /** What a per-route store needs to know of its route. */

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import { loadInstanceSecret, tablesOf } from '../../platform/db/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import {
@@ -67,12 +67,7 @@ export class SessionStore {
     private readonly clock: Clock,
     readonly lifetimes: SessionLifetimes,
   ) {
-    this.#csrfKey = db
-      .selectFrom('instance_meta')
-      .select('value')
-      .where('key', '=', CSRF_SECRET_KEY)
-      .executeTakeFirstOrThrow()
-      .then((row) => Buffer.from(row.value, 'base64'));
+    this.#csrfKey = loadInstanceSecret(db, CSRF_SECRET_KEY);
     // The promise is awaited by every caller; this only keeps an early failure from
     // being reported as unhandled before the first of them runs.
     this.#csrfKey.catch(() => undefined);

@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { NamedMigration, PlatformTables } from '../../platform/db/index.js';
+import {
+  createInstanceSecret,
+  dropInstanceSecret,
+  type NamedMigration,
+  type PlatformTables,
+} from '../../platform/db/index.js';
 
 /** Who a session belongs to. */
 export type AccountKind = 'customer' | 'staff';
@@ -48,17 +52,11 @@ export const sessionsMigration: NamedMigration = {
         .on('sessions')
         .columns(['account_kind', 'account_id'])
         .execute();
-      await (db as Kysely<PlatformTables>)
-        .insertInto('instance_meta')
-        .values({ key: CSRF_SECRET_KEY, value: randomBytes(32).toString('base64') })
-        .execute();
+      await createInstanceSecret(db, CSRF_SECRET_KEY);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('sessions').execute();
-      await (db as Kysely<PlatformTables>)
-        .deleteFrom('instance_meta')
-        .where('key', '=', CSRF_SECRET_KEY)
-        .execute();
+      await dropInstanceSecret(db, CSRF_SECRET_KEY);
     },
   },
 };

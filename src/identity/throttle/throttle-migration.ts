@@ -1,6 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { columnTypes, type NamedMigration, type PlatformTables } from '../../platform/db/index.js';
+import {
+  columnTypes,
+  createInstanceSecret,
+  dropInstanceSecret,
+  loadInstanceSecret,
+  type NamedMigration,
+  type PlatformTables,
+} from '../../platform/db/index.js';
 
 /** One run of failed sign-ins for one throttle key (an account or an address). */
 export interface LoginThrottleTable {
@@ -41,27 +47,16 @@ export const throttleMigration: NamedMigration = {
         .column('last_failure_at')
         .execute();
       // A secret of its own, so that no other store's HMACs can be matched against these.
-      await (db as Kysely<PlatformTables>)
-        .insertInto('instance_meta')
-        .values({ key: SECRET_KEY, value: randomBytes(32).toString('base64') })
-        .execute();
+      await createInstanceSecret(db, SECRET_KEY);
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('login_throttle').execute();
-      await (db as Kysely<PlatformTables>)
-        .deleteFrom('instance_meta')
-        .where('key', '=', SECRET_KEY)
-        .execute();
+      await dropInstanceSecret(db, SECRET_KEY);
     },
   },
 };
 
 /** Reads the secret that throttle keys are hashed under. */
 export async function loadThrottleSecret(db: Kysely<PlatformTables>): Promise<Buffer> {
-  const row = await db
-    .selectFrom('instance_meta')
-    .select('value')
-    .where('key', '=', SECRET_KEY)
-    .executeTakeFirstOrThrow();
-  return Buffer.from(row.value, 'base64');
+  return loadInstanceSecret(db, SECRET_KEY);
 }

@@ -11,3 +11,4 @@ export { baseMigration } from './base-migration.js';
 export type { PlatformTables, InstanceMetaTable } from './base-migration.js';
 export { SQLITE_FILE_NAME } from './sqlite.js';
 export { lockKeyForTransaction } from './transaction-lock.js';
+export { createInstanceSecret, dropInstanceSecret, loadInstanceSecret } from './instance-secret.js';
