@@ -1,31 +1,28 @@
 // Principle 3, C1.2, C1.4, C2.3, C3.3: every read of personal data is decided field by
 // field, masked by role, audited before it returns, and refused when the audit log cannot
 // be written. (Reveal-with-a-reason: reveal.test.ts.)
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  createTestStore,
-  describeEachEngine,
-  type TestStore,
-} from '../../../test/helpers/test-engines.js';
-import { MIGRATIONS } from '../../app/migrations.js';
+  appErrorOf,
+  closeAccessWorld,
+  openAccessWorld,
+  sealCustomer,
+  type AccessWorld,
+} from '../../../test/helpers/access-world.js';
+import { describeEachEngine } from '../../../test/helpers/test-engines.js';
 import { ManualClock } from '../../platform/clock.js';
-import { migrateToLatest, openDatabase, tablesOf, type Database } from '../../platform/db/index.js';
+import { tablesOf } from '../../platform/db/index.js';
 import { isAppError } from '../../platform/errors/index.js';
-import { newId } from '../../platform/ids.js';
 import {
-  auditMigration,
   DatabaseAuditSink,
   queryAuditEvents,
   type AuditSink,
   type AuditTables,
   type StoredAuditEvent,
 } from '../audit/index.js';
-import { ConsentLedger, consentMigration, type ConsentTables } from '../consent/index.js';
-import { openPrivacyKernel, type PrivacyKernel } from '../kernel/index.js';
+import type { ConsentTables } from '../consent/index.js';
 import type { VaultTables } from '../vault/index.js';
 import {
-  accessMigration,
   AccessPolicy,
   parseRoleDefinitions,
   PersonalDataAccess,
@@ -48,57 +45,10 @@ const support = (extra: Partial<ReadContext> = {}): ReadContext => ({
   ...extra,
 });
 
-/** One synthetic customer whose fields are sealed through the real vault. */
-interface Customer {
-  readonly id: string;
-  readonly clear: Record<'customers.email' | 'customers.name' | 'customers.phone', string>;
-  readonly fields: readonly FieldInput[];
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<[string, number, unknown] | undefined> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isAppError(error) ? [error.code, error.status, error.details] : undefined;
-}
-
-/** A migrated database on one engine with the real privacy kernel and consent ledger. */
-interface World {
-  readonly store: TestStore;
-  readonly database: Database;
-  readonly kernel: PrivacyKernel;
-  readonly keyringPath: string;
-  readonly ledger: ConsentLedger;
-}
-
 const clock = new ManualClock(new Date('2026-04-01T12:00:00Z'));
 
-async function openWorld(engine: 'sqlite' | 'postgres'): Promise<World> {
-  const store = await createTestStore(engine);
-  const database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
-  await migrateToLatest(database.db, [
-    ...MIGRATIONS,
-    auditMigration,
-    consentMigration,
-    accessMigration,
-  ]);
-  const keyringPath = join(store.dataDir, 'keyring.json');
-  const kernel = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
-    keyringPath,
-    clock,
-  });
-  return {
-    store,
-    database,
-    kernel,
-    keyringPath,
-    ledger: new ConsentLedger(tablesOf<ConsentTables>(database.db)),
-  };
-}
-
 describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine) => {
-  let world: World;
+  let world: AccessWorld;
   let policy: AccessPolicy;
   const db = (w = world) => tablesOf<Tables>(w.database.db);
   const sink = (w = world) => new DatabaseAuditSink(db(w));
@@ -115,26 +65,12 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
     (await queryAuditEvents(db(), { subjectId })).events;
   const failingSink: AuditSink = { record: () => Promise.reject(new Error('audit disk full')) };
 
-  async function customer(label: string, w = world): Promise<Customer> {
-    const id = newId('cus');
-    const clear = {
-      'customers.email': `${label}.${id.slice(-6)}@example.test`,
-      'customers.name': `Ada ${label} Lovelace`,
-      'customers.phone': '+44 20 7946 0042',
-    };
-    const writer = await w.kernel.vault.writer(id);
-    const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
-      field,
-      rowId: id,
-      sealed: writer.seal(field, id, clear[field]),
-    }));
-    return { id, clear, fields };
-  }
+  const customer = (label: string, w = world) => sealCustomer(w, label);
 
   beforeAll(async () => {
     // One database per file: each test works on fresh subject ids, and fewer schemas
     // created and dropped on a shared PostgreSQL server means fewer races between files.
-    world = await openWorld(engine);
+    world = await openAccessWorld(engine, clock);
     policy = new AccessPolicy(
       parseRoleDefinitions({
         roles: [
@@ -149,10 +85,7 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
     );
   });
 
-  afterAll(async () => {
-    await world.database.close();
-    await world.store.cleanup();
-  });
+  afterAll(async () => closeAccessWorld(world));
 
   it('masks every field a support agent may see, and audits the read before returning', async () => {
     const c = await customer('masked');
@@ -259,14 +192,18 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
     expect(JSON.stringify(error) + String(error)).not.toMatch(/example\.test|•••|Lovelace/);
     // The same refusal for a denial: nothing leaves without its entry.
     expect(
-      await codeOf(access({ audit: failingSink }).read(support({ actor: ADMIN }), c.id, c.fields)),
+      await appErrorOf(
+        access({ audit: failingSink }).read(support({ actor: ADMIN }), c.id, c.fields),
+      ),
     ).toEqual(['AUDIT_UNAVAILABLE', 503, undefined]);
   });
 
   it('audits a value that fails its integrity check as a failure, and returns nothing', async () => {
     const c = await customer('tampered');
     const moved: FieldInput = { ...(c.fields[0] as FieldInput), rowId: 'another-row' };
-    expect((await codeOf(access().read(support(), c.id, [moved])))?.[0]).toBe('CIPHERTEXT_INVALID');
+    expect((await appErrorOf(access().read(support(), c.id, [moved])))?.[0]).toBe(
+      'CIPHERTEXT_INVALID',
+    );
     const [event] = await events(c.id);
     expect(event).toMatchObject({
       outcome: 'failure',

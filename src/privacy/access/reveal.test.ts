@@ -1,33 +1,31 @@
 // C2.3, C3.3, C2.1: reveal-with-a-reason is allowed only where a role grants it, for
 // every requested field; it is stored with its reason sealed under the subject's key,
 // audited in the same transaction, and refused whole when the audit log cannot be written.
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  appErrorOf,
+  closeAccessWorld,
+  openAccessWorld,
+  sealCustomer,
+  type AccessWorld,
+} from '../../../test/helpers/access-world.js';
 import { assertNoLeaks, scanForMarkers, uniqueMarker } from '../../../test/helpers/leak-scan.js';
-import {
-  createTestStore,
-  describeEachEngine,
-  type TestStore,
-} from '../../../test/helpers/test-engines.js';
-import { MIGRATIONS } from '../../app/migrations.js';
+import { describeEachEngine } from '../../../test/helpers/test-engines.js';
 import { ManualClock } from '../../platform/clock.js';
-import { migrateToLatest, openDatabase, tablesOf, type Database } from '../../platform/db/index.js';
-import { isAppError } from '../../platform/errors/index.js';
-import { isId, newId } from '../../platform/ids.js';
+import { tablesOf } from '../../platform/db/index.js';
+import { isId } from '../../platform/ids.js';
 import {
-  auditMigration,
   DatabaseAuditSink,
   queryAuditEvents,
   type AuditSink,
   type AuditTables,
   type StoredAuditEvent,
 } from '../audit/index.js';
-import { ConsentLedger, consentMigration, type ConsentTables } from '../consent/index.js';
+import type { ConsentTables } from '../consent/index.js';
 import type { PersonalFieldName } from '../inventory/index.js';
-import { openPrivacyKernel, shredJournalPath, type PrivacyKernel } from '../kernel/index.js';
+import { shredJournalPath } from '../kernel/index.js';
 import type { VaultTables } from '../vault/index.js';
 import {
-  accessMigration,
   AccessPolicy,
   PersonalDataAccess,
   type AccessTables,
@@ -40,61 +38,14 @@ type Tables = AccessTables & AuditTables & ConsentTables & VaultTables;
 const SUPPORT: Actor = { kind: 'staff', id: 'stf_support', roles: ['support_agent'], mfa: true };
 const ADMIN: Actor = { kind: 'staff', id: 'stf_admin', roles: ['admin'], mfa: true };
 const REASON = {
-  text: 'Customer asked by phone to confirm the address on file',
+  text: 'SealedCustomer asked by phone to confirm the address on file',
   ticketId: 'tkt_42',
 };
 
-/** One synthetic customer whose fields are sealed through the real vault. */
-interface Customer {
-  readonly id: string;
-  readonly clear: Record<'customers.email' | 'customers.name' | 'customers.phone', string>;
-  readonly fields: readonly FieldInput[];
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<[string, number, unknown] | undefined> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isAppError(error) ? [error.code, error.status, error.details] : undefined;
-}
-
-/** A migrated database on one engine with the real privacy kernel and consent ledger. */
-interface World {
-  readonly store: TestStore;
-  readonly database: Database;
-  readonly kernel: PrivacyKernel;
-  readonly keyringPath: string;
-  readonly ledger: ConsentLedger;
-}
-
 const clock = new ManualClock(new Date('2026-04-01T12:00:00Z'));
 
-async function openWorld(engine: 'sqlite' | 'postgres'): Promise<World> {
-  const store = await createTestStore(engine);
-  const database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
-  await migrateToLatest(database.db, [
-    ...MIGRATIONS,
-    auditMigration,
-    consentMigration,
-    accessMigration,
-  ]);
-  const keyringPath = join(store.dataDir, 'keyring.json');
-  const kernel = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
-    keyringPath,
-    clock,
-  });
-  return {
-    store,
-    database,
-    kernel,
-    keyringPath,
-    ledger: new ConsentLedger(tablesOf<ConsentTables>(database.db)),
-  };
-}
-
 describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
-  let world: World;
+  let world: AccessWorld;
   let policy: AccessPolicy;
   const db = (w = world) => tablesOf<Tables>(w.database.db);
   const sink = (w = world) => new DatabaseAuditSink(db(w));
@@ -113,33 +64,16 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     db().selectFrom('access_reveals').selectAll().where('subject_id', '=', subjectId).execute();
   const failingSink: AuditSink = { record: () => Promise.reject(new Error('audit disk full')) };
 
-  async function customer(label: string, w = world): Promise<Customer> {
-    const id = newId('cus');
-    const clear = {
-      'customers.email': `${label}.${id.slice(-6)}@example.test`,
-      'customers.name': `Ada ${label} Lovelace`,
-      'customers.phone': '+44 20 7946 0042',
-    };
-    const writer = await w.kernel.vault.writer(id);
-    const fields = (Object.keys(clear) as (keyof typeof clear)[]).map((field): FieldInput => ({
-      field,
-      rowId: id,
-      sealed: writer.seal(field, id, clear[field]),
-    }));
-    return { id, clear, fields };
-  }
+  const customer = (label: string, w = world) => sealCustomer(w, label);
 
   beforeAll(async () => {
     // One database per file: each test works on fresh subject ids, and fewer schemas
     // created and dropped on a shared PostgreSQL server means fewer races between files.
-    world = await openWorld(engine);
+    world = await openAccessWorld(engine, clock);
     policy = new AccessPolicy();
   });
 
-  afterAll(async () => {
-    await world.database.close();
-    await world.store.cleanup();
-  });
+  afterAll(async () => closeAccessWorld(world));
 
   it('reveals with a reason: stores the reveal, audits it in the same transaction, returns clear values', async () => {
     const c = await customer('reveal');
@@ -215,7 +149,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     ];
     for (const [actor, fields, details] of cases) {
       const ctx = { actor, purpose: 'customer_support' as const, requestId: null };
-      expect(await codeOf(access().reveal(ctx, c.id, fields, REASON))).toEqual([
+      expect(await appErrorOf(access().reveal(ctx, c.id, fields, REASON))).toEqual([
         'REVEAL_DENIED',
         403,
         details,
@@ -240,7 +174,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
       [c.fields, { text: 'reason \uD800 with a lone surrogate' }, 'reason not well-formed'],
     ] as const;
     for (const [fields, reason, problem] of invalid) {
-      expect(await codeOf(access().reveal(ctx, c.id, fields, reason))).toEqual([
+      expect(await appErrorOf(access().reveal(ctx, c.id, fields, reason))).toEqual([
         'REVEAL_REQUEST_INVALID',
         400,
         { problem },
@@ -253,7 +187,9 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     const c = await customer('reveal-closed');
     const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
     expect(
-      await codeOf(access({ audit: failingSink }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON)),
+      await appErrorOf(
+        access({ audit: failingSink }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON),
+      ),
     ).toEqual(['AUDIT_UNAVAILABLE', 503, undefined]);
     expect(await reveals(c.id)).toEqual([]);
     // A sink that writes the event and then fails still rolls the reveal back with it.
@@ -266,7 +202,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     };
     expect(
       (
-        await codeOf(access({ audit: halfway }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON))
+        await appErrorOf(access({ audit: halfway }).reveal(ctx, c.id, c.fields.slice(0, 1), REASON))
       )?.[0],
     ).toBe('AUDIT_UNAVAILABLE');
     expect(await reveals(c.id)).toEqual([]);
@@ -277,7 +213,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
     const c = await customer('gone');
     await world.kernel.shredder.shred(c.id);
     const ctx = { actor: SUPPORT, purpose: 'customer_support' as const, requestId: null };
-    expect((await codeOf(access().reveal(ctx, c.id, c.fields.slice(0, 1), REASON)))?.[0]).toBe(
+    expect((await appErrorOf(access().reveal(ctx, c.id, c.fields.slice(0, 1), REASON)))?.[0]).toBe(
       'SUBJECT_ERASED',
     );
     expect(await reveals(c.id)).toEqual([]);
@@ -285,7 +221,7 @@ describeEachEngine('PersonalDataAccess.reveal (C2.3, C3.3)', (engine) => {
 
   it('never stores the reveal reason in plaintext (C2.1 leak scan)', async () => {
     // A database of its own: it is closed before the scan, so its files are complete.
-    const own = await openWorld(engine);
+    const own = await openAccessWorld(engine, clock);
     try {
       const c = await customer('leak', own);
       const marker = uniqueMarker('reveal-reason');
