@@ -1,5 +1,8 @@
 import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
-import { nodeCryptoPlugin } from './node-crypto-plugin.js';
+import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
+
+// otplib defaults to a pure-JS HMAC; its node:crypto plugin keeps to DESIGN.md's rule.
+const nodeCryptoPlugin = new NodeCryptoPlugin();
 
 /** RFC 6238 as every authenticator app implements it: HMAC-SHA-1, 6 digits, 30-second steps. */
 export const TOTP_SETTINGS = Object.freeze({
