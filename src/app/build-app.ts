@@ -24,6 +24,7 @@ import {
 } from './http/rate-limit-store.js';
 import { generateRequestId } from './http/request-id.js';
 import { securityPlugin } from './http/security-plugin.js';
+import { openAuditSealing, type AuditSealingOptions } from './audit-sealing.js';
 import { openIdentityModule } from './identity-module.js';
 import { MIGRATIONS } from './migrations.js';
 import { StartupError } from './startup-error.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Extra plugins, registered after the core routes (embedders and tests). */
   readonly plugins?: readonly FastifyPluginAsync[];
+  /** The background audit sealer (C3.3): on with its defaults unless `false`. */
+  readonly auditSealing?: AuditSealingOptions | false;
 }
 
 export type { App } from './http/app-type.js';
@@ -122,6 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => identity.close());
   for (const plugin of identity.plugins) await app.register(plugin);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  const sealing =
+    deps.auditSealing === false
+      ? undefined
+      : await openAuditSealing(config, database, identity.audit, clock, logger, deps.auditSealing);
+  app.decorate('auditSealing', sealing);
+  // Registered before ready (hooks cannot be added after); the loop starts only once the
+  // app is ready, and stops, sealing what is left, before the database closes.
+  app.addHook('onClose', async () => sealing?.stop());
   await app.ready();
+  sealing?.start();
   return app;
 }

@@ -4,6 +4,7 @@ import { vaultErrors } from '../privacy/vault/index.js';
 import { accessErrors } from '../privacy/access/index.js';
 import { auditErrors } from '../privacy/audit/index.js';
 import { consentErrors } from '../privacy/consent/index.js';
+import { auditQueryErrors } from '../identity/audit-routes/index.js';
 import { authErrors, passwordErrors, purposeErrors } from '../identity/auth/index.js';
 import { customersErrors } from '../identity/customers/index.js';
 import { staffErrors } from '../identity/staff/index.js';
@@ -27,5 +28,6 @@ export const ERROR_CATALOGS: Readonly<Record<string, ErrorCatalog>> = Object.fre
   throttle: throttleErrors,
   customers: customersErrors,
   staff: staffErrors,
+  auditQueries: auditQueryErrors,
   mail: mailErrors,
 });

@@ -14,6 +14,7 @@ import {
 import { DatabaseAuditSink, type AuditSink } from '../privacy/audit/index.js';
 import { ConsentLedger } from '../privacy/consent/index.js';
 import type { PrivacyKernel } from '../privacy/kernel/index.js';
+import { accessHistoryRoutes, auditAdminRoutes } from '../identity/audit-routes/index.js';
 import { authPlugin, type DeclaredRoute } from '../identity/auth/index.js';
 import {
   customerAdminRoutes,
@@ -127,6 +128,8 @@ export function openIdentityModule<S>(
     customerRoutes(customers),
     customerAdminRoutes(customers),
     staffRoutes(staff),
+    auditAdminRoutes({ db: tablesOf(db), audit, clock }),
+    accessHistoryRoutes({ db: tablesOf(db), audit, clock }),
   ];
   return { customers, staff, policy, audit, mailer, routes, plugins, close: () => mailer.close() };
 }

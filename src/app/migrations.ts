@@ -4,7 +4,7 @@ import { staffMigration } from '../identity/staff/index.js';
 import { throttleMigration } from '../identity/throttle/index.js';
 import { baseMigration, type NamedMigration } from '../platform/db/index.js';
 import { accessMigration } from '../privacy/access/index.js';
-import { auditMigration } from '../privacy/audit/index.js';
+import { auditMigration, auditSealMigration } from '../privacy/audit/index.js';
 import { consentMigration } from '../privacy/consent/index.js';
 import { keysMigration } from '../privacy/keys/index.js';
 import { blindIndexMigration } from '../privacy/vault/index.js';
@@ -26,4 +26,5 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   customersMigration,
   staffMigration,
   sessionsMigration,
+  auditSealMigration,
 ]);

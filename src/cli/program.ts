@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
+import { auditCommand } from './commands/audit.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { staffCommand } from './commands/staff.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .addCommand(versionCommand())
     .addCommand(keysCommand())
     .addCommand(staffCommand())
+    .addCommand(auditCommand())
     .showHelpAfterError()
     .addHelpText(
       'after',

@@ -71,6 +71,10 @@ const CUSTOMER_REVEALERS: readonly MatrixActor[] = [
 ];
 // Only admin configures staff.
 const STAFF_MANAGERS: readonly MatrixActor[] = ['admin'];
+// The audit log: the security officer investigates misuse, the privacy officer answers
+// customers' requests. Admin configures the shop but does not police its staff, and
+// support, fulfilment and finance have no reason to read who did what.
+const AUDIT_READERS: readonly MatrixActor[] = ['privacy_officer', 'security_officer'];
 
 /** The expectation for every route the app declares, keyed `METHOD url` (none left out). */
 export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
@@ -92,6 +96,9 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   'GET /admin/customers': { allow: CUSTOMER_READERS, ok: 200 },
   'GET /admin/customers/:id': { allow: CUSTOMER_READERS, ok: 200 },
   'POST /admin/customers/:id/reveal': { allow: CUSTOMER_REVEALERS, ok: 200 },
+  'GET /admin/audit/events': { allow: AUDIT_READERS, ok: 200 },
+  // Every customer reads their own history; no parameter names another customer.
+  'GET /store/me/access-history': { allow: CUSTOMER, ok: 200 },
 };
 
 /** A staff account the matrix acts as, with what its owner proves at re-authentication. */
@@ -194,4 +201,6 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, Sample>> = {
   'POST /admin/customers/:id/reveal': () => ({
     body: { fields: ['email'], reason: REVEAL_REASON },
   }),
+  'GET /admin/audit/events': NONE,
+  'GET /store/me/access-history': NONE,
 };

@@ -40,8 +40,29 @@ const ROWS_PER_INSERT = 1000;
 export class DatabaseAuditSink implements AuditSink {
   #waiting: Waiting[] = [];
   #draining = false;
+  readonly #listeners = new Set<(count: number) => void>();
 
   constructor(private readonly db: Kysely<AuditTables>) {}
+
+  /**
+   * Calls `listener` with the number of events after each write, so the sealer can run
+   * once enough are waiting; returns the function that removes it.
+   */
+  onRecorded(listener: (count: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #announce(count: number): void {
+    // A listener is a hint to seal sooner; its failure must not fail the write.
+    for (const listener of this.#listeners) {
+      try {
+        listener(count);
+      } catch {
+        // ignored: the sealer also runs on its own timer
+      }
+    }
+  }
 
   /** Validates every event first, so a batch is written whole or not at all. */
   async record<DB>(events: readonly AuditEvent[], trx?: Transaction<DB>): Promise<void> {
@@ -50,6 +71,7 @@ export class DatabaseAuditSink implements AuditSink {
     const rows = events.map(toRow);
     if (trx !== undefined) {
       await tablesOf<AuditTables>(trx).insertInto('audit_events').values(rows).execute();
+      this.#announce(rows.length);
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +95,7 @@ export class DatabaseAuditSink implements AuditSink {
           }
         });
         for (const waiting of batch) waiting.resolve();
+        this.#announce(rows.length);
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
       }
