@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { isAppError } from '../../src/platform/errors/index.js';
-import { openDatabase, tablesOf } from '../../src/platform/db/index.js';
+import { lockKeyForTransaction, openDatabase, tablesOf } from '../../src/platform/db/index.js';
 import {
   AuditSealer,
   chainHash,
@@ -239,9 +239,7 @@ describeEachEngine('audit sealer (C3.3)', (engine) => {
         let locked!: () => void;
         const isLocked = new Promise<void>((resolve) => (locked = resolve));
         const holder = other.db.transaction().execute(async (trx) => {
-          await sql`select pg_advisory_xact_lock(hashtextextended(${'custodia:audit-sealer'}, 0))`.execute(
-            trx,
-          );
+          await lockKeyForTransaction(trx, 'custodia:audit-sealer');
           locked();
           await held;
         });

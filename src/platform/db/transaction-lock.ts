@@ -8,5 +8,8 @@ import { engineOf } from './engine.js';
  */
 export async function lockKeyForTransaction<S>(trx: Transaction<S>, key: string): Promise<void> {
   if (engineOf(trx) !== 'postgres') return;
-  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  // Advisory locks are server-wide; the schema in the key keeps shops on one server apart.
+  await sql`select pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || ${key}, 0))`.execute(
+    trx,
+  );
 }
