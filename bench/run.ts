@@ -2,6 +2,7 @@
 // prints Markdown tables for docs/benchmarks.md. Figures are rates and ratios measured in
 // one run on one machine; compare ratios, not absolute times, across machines.
 import { cpus } from 'node:os';
+import { auditBenchmark } from './audit.bench.js';
 import { printTable, type Figure } from './harness.js';
 import { loginBenchmark, maskedReadBenchmark } from './identity.bench.js';
 import { rotationBenchmark } from './rotation.bench.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<Figure[]> }
       ...(postgresUrl === undefined ? [] : await rotationBenchmark(postgresUrl)),
     ],
   },
+  audit: { title: 'Audit log: appends, sealing and verification on SQLite', run: auditBenchmark },
 };
 
 const requested = process.argv.slice(2);

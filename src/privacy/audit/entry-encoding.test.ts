@@ -71,6 +71,16 @@ describe('canonical entry encoding', () => {
     expect(encodeEntry(accented)).toEqual(expectedBytes(accented));
   });
 
+  it('writes text as UTF-8 at every length, ASCII or not, short or long', () => {
+    for (const unit of ['a', 'é', '€', '\u{1F600}', '\uD800']) {
+      for (const length of [0, 1, 127, 128, 129, 300]) {
+        const text = 'x'.repeat(Math.max(0, length - 1)) + (length > 0 ? unit : '');
+        const entry = { ...sample, detail: text, actor_id: unit + text };
+        expect(encodeEntry(entry)).toEqual(expectedBytes(entry));
+      }
+    }
+  });
+
   it('hashes as the RFC 6962 leaf H(0x00 ‖ entry)', () => {
     const expected = createHash('sha256')
       .update(Buffer.concat([Buffer.from([0]), expectedBytes(sample)]))

@@ -82,6 +82,27 @@ function valueBound(value: StoredValue): number {
 }
 
 const TWO_32 = 2 ** 32;
+// Below this many characters a JavaScript loop beats a call into the UTF-8 encoder.
+const SHORT_TEXT = 128;
+
+/**
+ * Writes `text` as UTF-8 at `at` and returns its byte length. Short ASCII text, which is
+ * nearly every stored field, is copied code unit by code unit (ASCII is its own UTF-8);
+ * anything else goes to the UTF-8 encoder, so the bytes are the same either way.
+ */
+function writeText(out: Buffer, at: number, text: string): number {
+  const length = text.length;
+  if (length <= SHORT_TEXT) {
+    let i = 0;
+    for (; i < length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) break;
+      out[at + i] = unit;
+    }
+    if (i === length) return length;
+  }
+  return out.write(text, at, 'utf8');
+}
 
 function writeValue(out: Buffer, at: number, value: StoredValue): number {
   if (value === null) {
@@ -90,7 +111,7 @@ function writeValue(out: Buffer, at: number, value: StoredValue): number {
   }
   if (typeof value === 'string') {
     out[at] = TAG_TEXT;
-    const length = out.write(value, at + 5, 'utf8');
+    const length = writeText(out, at + 5, value);
     out.writeUInt32BE(length, at + 1);
     return at + 5 + length;
   }

@@ -9,15 +9,23 @@ export const ZERO_HASH: Buffer = Buffer.alloc(HASH_BYTES);
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+// Chain and node hashes join two or three short parts: copy them into one reused buffer
+// rather than allocate a concatenation per hash. Hashing is synchronous, so reuse is safe.
+const joined = Buffer.allocUnsafe(1 + 2 * HASH_BYTES);
+
 /** SHA-256 of the concatenated parts. */
 export function sha256(...parts: readonly Uint8Array[]): Buffer {
   // One-shot hashing avoids a Hash object per call, which dominates for 32- and 64-byte inputs.
-  const [only] = parts;
-  return hash(
-    'sha256',
-    parts.length === 1 && only !== undefined ? only : Buffer.concat(parts),
-    'buffer',
-  );
+  if (parts.length === 1 && parts[0] !== undefined) return hash('sha256', parts[0], 'buffer');
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (length > joined.length) return hash('sha256', Buffer.concat(parts), 'buffer');
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return hash('sha256', joined.subarray(0, at), 'buffer');
 }
 
 /** RFC 6962 leaf hash, H(0x00 ‖ entry): the prefix keeps a leaf from passing for a node. */
