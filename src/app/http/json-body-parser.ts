@@ -8,6 +8,10 @@ class InvalidTextError extends Error {}
 // refused too: no field needs it, and PostgreSQL cannot store it in text.
 const INVALID_TEXT = /\p{Cs}/u;
 const NUL = String.fromCharCode(0);
+// Decoded UTF-8 never holds a lone surrogate and JSON forbids a raw NUL in a string, so
+// only the escapes `\u0000` and `\uD800`–`\uDFFF` can bring either in: bodies without
+// them skip the per-value check.
+const RISKY_ESCAPE = /\\u(?:0000|d[89a-f])/i;
 
 /**
  * A JSON string may escape half of a surrogate pair (`"\ud800"`) or a NUL: neither can be
@@ -36,7 +40,7 @@ export function registerJsonBodyParser(app: App): void {
     try {
       done(
         null,
-        secureParse(text, refuseInvalidText, {
+        secureParse(text, RISKY_ESCAPE.test(text) ? refuseInvalidText : undefined, {
           protoAction: 'error',
           constructorAction: 'error',
         }),

@@ -5,7 +5,7 @@ import { authErrors } from '../auth/index.js';
 import { toHistoryEntry } from './access-history-entry.js';
 import { accessHistoryQuery, accessHistoryReply } from './access-history-schemas.js';
 import type { AuditRoutesDeps } from './audit-routes-deps.js';
-import { accessOf } from './request-access.js';
+import { accessOf } from '../auth/index.js';
 
 const TAGS = ['store: privacy'];
 

@@ -13,7 +13,7 @@ import {
 } from './audit-admin-schemas.js';
 import type { AuditRoutesDeps } from './audit-routes-deps.js';
 import { auditQueryErrors } from './audit-routes-errors.js';
-import { accessOf } from './request-access.js';
+import { accessOf } from '../auth/index.js';
 
 const TAGS = ['admin: audit'];
 /**

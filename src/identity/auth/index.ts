@@ -18,3 +18,4 @@ export type {
   StaffAccess,
 } from './route-access.js';
 export { purposeErrors } from './select-purpose.js';
+export { accessOf, sessionOf } from './request-access.js';

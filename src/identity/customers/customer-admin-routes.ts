@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
 import { isId } from '../../platform/ids.js';
 import type { Purpose } from '../../privacy/inventory/index.js';
-import { authErrors } from '../auth/auth-errors.js';
-import type { RequestAccess } from '../auth/auth-plugin.js';
+import { accessOf } from '../auth/request-access.js';
 import type { CustomerDeps } from './customer-deps.js';
 import { listCustomerIds, readCustomer, type CustomerView } from './customer-profile.js';
 import { customersErrors } from './customers-errors.js';
@@ -57,11 +56,6 @@ function toReply(view: CustomerView) {
     if (shown !== undefined) fields[field] = shown;
   }
   return { id: view.id, emailVerified: view.emailVerified, createdAt: view.createdAt, fields };
-}
-
-function accessOf(request: { access: RequestAccess | undefined }): RequestAccess {
-  if (request.access === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
-  return request.access;
 }
 
 /** Customer records for staff under `/admin`: masked by role, clear only by reveal (C2.3, C2.5). */

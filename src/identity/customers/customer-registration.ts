@@ -1,5 +1,4 @@
 import { newId } from '../../platform/ids.js';
-import { lockKeyForTransaction } from '../../platform/db/index.js';
 import type { Purpose } from '../../privacy/inventory/index.js';
 import { assertAcceptablePassword } from '../auth/password-rules.js';
 import type { CustomerDeps } from './customer-deps.js';
@@ -59,17 +58,8 @@ export async function registerCustomer(
   const now = deps.clock.now();
   const token = await deps.db.transaction().execute(async (trx) => {
     // Two registrations of one address at once: the second waits here, then sees the first.
-    await lockKeyForTransaction(
-      trx,
-      `customer.email:${deps.vault.digest('customers.email', input.email).toString('hex')}`,
-    );
-    const taken = await trx
-      .selectFrom('blind_index')
-      .select('row_id')
-      .where('field', '=', 'customers.email')
-      .where('digest', '=', deps.vault.digest('customers.email', input.email))
-      .executeTakeFirst();
-    if (taken !== undefined) return undefined;
+    const taken = await deps.vault.lookupForUpdate(trx, 'customers.email', input.email);
+    if (taken.length > 0) return undefined;
     await trx
       .insertInto('customers')
       .values({

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AppError } from '../../platform/errors/index.js';
-import { authErrors } from '../auth/auth-errors.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/auth-plugin.js';
+import { accessOf, sessionOf } from '../auth/request-access.js';
 import type { IssuedSession } from '../sessions/index.js';
 import type { CustomerDeps } from './customer-deps.js';
 import { loginCustomer } from './customer-login.js';
@@ -86,8 +85,7 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const session = request.auth.session;
-        if (session === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
+        const session = sessionOf(request);
         return {
           customerId: session.accountId,
           expiresAt: session.expiresAt.toISOString(),
@@ -120,9 +118,8 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const access = request.access;
-        if (access === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
-        const id = request.auth.session?.accountId ?? '';
+        const access = accessOf(request);
+        const id = sessionOf(request).accountId;
         const view = await readCustomer(deps, { ...access, action: 'customer.read' }, id);
         const value = (field: keyof typeof view.fields) => {
           const shown = view.fields[field];
@@ -165,8 +162,7 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const session = request.auth.session;
-        if (session === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
+        const session = sessionOf(request);
         const { currentPassword, newPassword } = request.body;
         const issued = await changeCustomerPassword(
           deps,

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../platform/errors/index.js';
-import { lockKeyForTransaction } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../privacy/access/index.js';
 import { auditActorId, auditActorRole } from '../../privacy/access/index.js';
@@ -73,7 +72,6 @@ export async function createStaff(
     throw new AppError(staffErrors.ROLE_UNKNOWN, { details: { unknown, known: [...known] } });
   }
   if (input.password !== undefined) assertAcceptablePassword(input.password);
-  const digest = deps.vault.digest('staff.email', input.email);
   if ((await deps.vault.lookup('staff.email', input.email)).length > 0) {
     throw new AppError(staffErrors.STAFF_EMAIL_TAKEN);
   }
@@ -86,14 +84,8 @@ export async function createStaff(
   const setupToken =
     input.password === undefined ? randomBytes(32).toString('base64url') : undefined;
   const created = await deps.db.transaction().execute(async (trx) => {
-    await lockKeyForTransaction(trx, `staff.email:${digest.toString('hex')}`);
-    const taken = await trx
-      .selectFrom('blind_index')
-      .select('row_id')
-      .where('field', '=', 'staff.email')
-      .where('digest', '=', digest)
-      .executeTakeFirst();
-    if (taken !== undefined) return false;
+    const taken = await deps.vault.lookupForUpdate(trx, 'staff.email', input.email);
+    if (taken.length > 0) return false;
     await trx
       .insertInto('staff')
       .values({

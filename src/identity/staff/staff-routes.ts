@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
 import { authErrors } from '../auth/auth-errors.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/auth-plugin.js';
+import { accessOf, sessionOf } from '../auth/request-access.js';
 import { emailSchema, passwordSchema } from '../customers/index.js';
 import { completeStaffSetup, createStaff } from './staff-accounts.js';
 import type { StaffDeps } from './staff-deps.js';
@@ -112,8 +113,7 @@ export function staffRoutes(deps: StaffDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const session = request.auth.session;
-        if (session === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
+        const session = sessionOf(request);
         await reauthenticateStaff(deps, session, request.body);
         return reply.code(204).send();
       },
@@ -183,8 +183,7 @@ export function staffRoutes(deps: StaffDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        if (request.access === undefined) throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
-        return { staff: await listStaff(deps, { ...request.access, action: 'staff.list' }) };
+        return { staff: await listStaff(deps, { ...accessOf(request), action: 'staff.list' }) };
       },
     );
 

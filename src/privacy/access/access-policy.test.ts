@@ -4,13 +4,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CATEGORIES,
-  PURPOSES,
-  personalFields,
-  type PersonalField,
-  type PersonalFieldName,
-  type Purpose,
-} from '../inventory/index.js';
+  CELLS,
+  decide,
+  fieldName,
+  fields,
+  policy,
+  roleOf,
+  staff,
+  SUBJECT,
+} from '../../../test/helpers/policy-cells.js';
+import { CATEGORIES, PURPOSES, type PersonalFieldName, type Purpose } from '../inventory/index.js';
 import {
   AccessPolicy,
   DEFAULT_ROLES,
@@ -19,33 +22,6 @@ import {
   type Grant,
   type Permission,
 } from './index.js';
-
-const policy = new AccessPolicy();
-const fields = personalFields();
-const SUBJECT = 'cus_subject';
-const fieldName = (field: PersonalField) => field.name as PersonalFieldName;
-const staff = (roles: readonly string[], mfa = true): Actor => ({
-  kind: 'staff',
-  id: 'stf_1',
-  roles,
-  mfa,
-});
-const roleOf = (name: string) => {
-  const role = DEFAULT_ROLES.find((r) => r.name === name);
-  if (role === undefined) throw new Error(`no role ${name}`);
-  return role;
-};
-const decide = (
-  actor: Actor,
-  permission: Permission | 'self',
-  field: PersonalField,
-  purpose: Purpose,
-) => policy.decide({ actor, permission, field: fieldName(field), purpose, subjectId: SUBJECT });
-
-/** Every (field, purpose) pair, with whether the field declares the purpose. */
-const CELLS = fields.flatMap((field) =>
-  PURPOSES.map((purpose) => ({ field, purpose, declared: field.purposes.includes(purpose) })),
-);
 
 describe('deny by default', () => {
   it('denies a purpose the field does not declare, for every role and permission (C1.4)', () => {

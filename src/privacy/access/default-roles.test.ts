@@ -2,23 +2,24 @@
 // never sees customer data in the clear; credentials are shown to no one), and role
 // definitions that break the rules are refused when the policy is built.
 import { describe, expect, it } from 'vitest';
-import { isAppError } from '../../platform/errors/index.js';
 import {
-  CATEGORIES,
-  PURPOSES,
-  personalFields,
-  type Category,
-  type PersonalField,
-  type PersonalFieldName,
-  type Purpose,
-} from '../inventory/index.js';
+  CELLS,
+  decide,
+  fieldName,
+  fields,
+  policy,
+  roleOf,
+  staff,
+  SUBJECT,
+} from '../../../test/helpers/policy-cells.js';
+import { isAppError } from '../../platform/errors/index.js';
+import { CATEGORIES, type Category } from '../inventory/index.js';
 import {
   AccessPolicy,
   DEFAULT_ROLES,
   PERMISSIONS,
   roleProblems,
   type AccessDecision,
-  type Actor,
   type Grant,
   type Permission,
 } from './index.js';
@@ -114,33 +115,6 @@ const MATRIX: Readonly<Record<string, Readonly<Record<string, Expected>>>> = {
     ),
   ),
 };
-
-const policy = new AccessPolicy();
-const fields = personalFields();
-const SUBJECT = 'cus_subject';
-const fieldName = (field: PersonalField) => field.name as PersonalFieldName;
-const staff = (roles: readonly string[], mfa = true): Actor => ({
-  kind: 'staff',
-  id: 'stf_1',
-  roles,
-  mfa,
-});
-const roleOf = (name: string) => {
-  const role = DEFAULT_ROLES.find((r) => r.name === name);
-  if (role === undefined) throw new Error(`no role ${name}`);
-  return role;
-};
-const decide = (
-  actor: Actor,
-  permission: Permission | 'self',
-  field: PersonalField,
-  purpose: Purpose,
-) => policy.decide({ actor, permission, field: fieldName(field), purpose, subjectId: SUBJECT });
-
-/** Every (field, purpose) pair, with whether the field declares the purpose. */
-const CELLS = fields.flatMap((field) =>
-  PURPOSES.map((purpose) => ({ field, purpose, declared: field.purposes.includes(purpose) })),
-);
 
 describe('default roles match the authorisation matrix (C2.3)', () => {
   it('are valid and are exactly the six roles of the design', () => {

@@ -1,24 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuditCheckpointsTable, AuditSealTables } from './audit-seal-migration.js';
 import { checkpointFromRow, storedBytes, type Checkpoint } from './checkpoint.js';
-import type { SealableEntry } from './entry-encoding.js';
+import { ENTRY_COLUMNS, type SealableEntry } from './entry-encoding.js';
 import type { LeafSource } from './merkle-proofs.js';
-
-/** The stored columns an entry's leaf hash covers, besides its seq. */
-export const ENTRY_COLUMNS = [
-  'id',
-  'occurred_at',
-  'actor_id',
-  'actor_role',
-  'action',
-  'purpose',
-  'subject_id',
-  'categories',
-  'decision',
-  'request_id',
-  'outcome',
-  'detail',
-] as const;
 
 /** A sealed entry as stored: its fields, seq, and the hashes the sealer wrote beside them. */
 export type SealedRow = SealableEntry & {

@@ -3,12 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/index.js';
 import { auditErrors } from './audit-errors.js';
-import {
-  checkpointAt,
-  ENTRY_COLUMNS,
-  latestCheckpoint,
-  leafHashSource,
-} from './audit-log-reader.js';
+import { checkpointAt, latestCheckpoint, leafHashSource } from './audit-log-reader.js';
 import type { AuditSealTables } from './audit-seal-migration.js';
 import {
   checkpointFromJson,
@@ -18,7 +13,12 @@ import {
   type Checkpoint,
   type CheckpointJson,
 } from './checkpoint.js';
-import { encodeEntry, ENTRY_FORMAT_VERSION, type StoredValue } from './entry-encoding.js';
+import {
+  encodeEntry,
+  ENTRY_COLUMNS,
+  ENTRY_FORMAT_VERSION,
+  type StoredValue,
+} from './entry-encoding.js';
 import { leafHash } from './merkle-hash.js';
 import {
   consistencyRanges,

@@ -3,10 +3,10 @@ import type { Clock } from '../../platform/clock.js';
 import { bulkUpdate, lockKeyForTransaction } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { auditErrors } from './audit-errors.js';
-import { ENTRY_COLUMNS, latestCheckpoint, leafHashSource } from './audit-log-reader.js';
+import { latestCheckpoint, leafHashSource } from './audit-log-reader.js';
 import type { AuditSealTables } from './audit-seal-migration.js';
 import { checkpointToRow, signCheckpoint, storedBytes, type Checkpoint } from './checkpoint.js';
-import { entryLeafHash } from './entry-encoding.js';
+import { ENTRY_COLUMNS, entryLeafHash } from './entry-encoding.js';
 import { MerkleFrontier } from './merkle-frontier.js';
 import { chainHash, ZERO_HASH } from './merkle-hash.js';
 

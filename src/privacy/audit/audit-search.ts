@@ -9,6 +9,7 @@ import {
   type AuditOutcome,
 } from './audit-event.js';
 import type { AuditSealTables, SealedAuditEventsTable } from './audit-seal-migration.js';
+import { ENTRY_COLUMNS } from './entry-encoding.js';
 
 /** An event as stored, with its place in the log. */
 export type StoredAuditEvent = AuditEvent & {
@@ -50,21 +51,7 @@ export interface AuditSearch {
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 // Named rather than `*`: the seal's hashes are for the verifier, not for readers.
-const COLUMNS = [
-  'id',
-  'seq',
-  'occurred_at',
-  'actor_id',
-  'actor_role',
-  'action',
-  'purpose',
-  'subject_id',
-  'categories',
-  'decision',
-  'request_id',
-  'outcome',
-  'detail',
-] as const;
+const COLUMNS = ['seq', ...ENTRY_COLUMNS] as const;
 type Row = Pick<Selectable<SealedAuditEventsTable>, (typeof COLUMNS)[number]>;
 
 function parseJson(text: string | null): unknown {

@@ -24,9 +24,8 @@ export interface SealableEntry {
   readonly detail: StoredValue;
 }
 
-/** The fields in the order they are encoded; part of the format, never reordered. */
-export const ENTRY_FIELDS: readonly (keyof SealableEntry)[] = Object.freeze([
-  'seq',
+/** The stored columns an entry's leaf hash covers besides its seq, in encoding order. */
+export const ENTRY_COLUMNS = [
   'id',
   'occurred_at',
   'actor_id',
@@ -39,6 +38,12 @@ export const ENTRY_FIELDS: readonly (keyof SealableEntry)[] = Object.freeze([
   'request_id',
   'outcome',
   'detail',
+] as const;
+
+/** The fields in the order they are encoded; part of the format, never reordered. */
+export const ENTRY_FIELDS: readonly (keyof SealableEntry)[] = Object.freeze([
+  'seq',
+  ...ENTRY_COLUMNS,
 ]);
 
 /** The first byte of an encoded entry; a new layout would take a new version. */

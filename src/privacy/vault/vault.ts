@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { lockKeyForTransaction } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { isPersonalFieldName, personalField, type PersonalFieldName } from '../inventory/index.js';
 import { SHREDDED, type DataKey, type KeysTables, type SubjectKeys } from '../keys/index.js';
@@ -113,6 +114,27 @@ export class Vault {
       .insertInto('blind_index')
       .values({ field, digest, subject_id: ref.subjectId, row_id: ref.rowId })
       .execute();
+  }
+
+  /**
+   * Inside a transaction: the rows whose field already holds this value, after waiting for
+   * any other transaction claiming the same value to finish, so that a check-then-insert
+   * of a unique value (one account per email) cannot race.
+   */
+  async lookupForUpdate(
+    trx: Transaction<VaultTables>,
+    field: PersonalFieldName,
+    value: string,
+  ): Promise<FieldRef[]> {
+    const digest = this.digest(field, value);
+    await lockKeyForTransaction(trx, `${field}:${digest.toString('hex')}`);
+    const rows = await trx
+      .selectFrom('blind_index')
+      .select(['subject_id', 'row_id'])
+      .where('field', '=', field)
+      .where('digest', '=', digest)
+      .execute();
+    return rows.map((row) => ({ subjectId: row.subject_id, rowId: row.row_id }));
   }
 
   /** Rows whose field holds exactly this value (after normalisation). */
