@@ -25,6 +25,8 @@ import {
 import { generateRequestId } from './http/request-id.js';
 import { securityPlugin } from './http/security-plugin.js';
 import { openAuditSealing, type AuditSealingOptions } from './audit-sealing.js';
+import { openCommerceModule, type CommerceWiring } from './commerce-module.js';
+import { COMMERCE_WIRINGS } from './commerce-wirings.js';
 import { openIdentityModule } from './identity-module.js';
 import { MIGRATIONS } from './migrations.js';
 import { StartupError } from './startup-error.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Extra plugins, registered after the core routes (embedders and tests). */
   readonly plugins?: readonly FastifyPluginAsync[];
+  /** The shop's modules; the full list in `commerce-wirings.ts` when absent. */
+  readonly commerce?: readonly CommerceWiring[];
   /** The background audit sealer (C3.3): on with its defaults unless `false`. */
   readonly auditSealing?: AuditSealingOptions | false;
 }
@@ -124,6 +128,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('identity', identity);
   app.addHook('onClose', async () => identity.close());
   for (const plugin of identity.plugins) await app.register(plugin);
+  const commerce = await openCommerceModule(
+    { config, database, privacy: deps.privacy, identity, clock, logger },
+    deps.commerce ?? COMMERCE_WIRINGS,
+  );
+  app.decorate('commerce', commerce);
+  app.addHook('onClose', async () => commerce.close());
+  for (const plugin of commerce.plugins) await app.register(plugin);
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   const sealing =
     deps.auditSealing === false
@@ -135,5 +146,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => sealing?.stop());
   await app.ready();
   sealing?.start();
+  commerce.start();
   return app;
 }

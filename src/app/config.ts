@@ -68,6 +68,26 @@ const settingsSchema = z.strictObject({
   CUSTODIA_SESSION_IDLE_MINUTES: integer(1, 1440).default(30),
   CUSTODIA_SESSION_ABSOLUTE_HOURS: integer(1, 720).default(12),
   CUSTODIA_ROLES_FILE: nonEmpty.optional(),
+  CUSTODIA_CURRENCY: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in capitals, such as EUR')
+    .default('EUR'),
+  CUSTODIA_TAX_RATES: z
+    .string()
+    .trim()
+    .regex(
+      /^$|^[A-Z]{2}=\d{1,2}(\.\d{1,2})?(,[A-Z]{2}=\d{1,2}(\.\d{1,2})?)*$/,
+      'must be a list such as NL=21,DE=19,US=0 (country code = percent, up to two decimals)',
+    )
+    .default(''),
+  CUSTODIA_CART_TTL_HOURS: integer(1, 24 * 90).default(72),
+  CUSTODIA_PAYMENT_PROVIDER: z
+    .enum(['test'], { message: 'must be test (the built-in test provider)' })
+    .default('test'),
+  CUSTODIA_CARRIER: z
+    .enum(['test'], { message: 'must be test (the built-in test carrier)' })
+    .default('test'),
 });
 
 /** The names of every setting, for docs and the config-file check. */
@@ -106,6 +126,16 @@ export interface Config {
     readonly sessions: { readonly idleMs: number; readonly absoluteMs: number };
     /** A JSON file of the operator's own roles, added to the defaults. */
     readonly rolesFile: string | undefined;
+  };
+  readonly commerce: {
+    /** The one currency the shop sells in (ISO 4217). */
+    readonly currency: string;
+    /** Tax by destination country, in basis points (21% = 2100); countries not listed pay none. */
+    readonly taxRates: Readonly<Record<string, number>>;
+    /** A cart untouched this long expires. */
+    readonly cartTtlMs: number;
+    readonly paymentProvider: 'test';
+    readonly carrier: 'test';
   };
 }
 
@@ -219,8 +249,28 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       },
       rolesFile: s.CUSTODIA_ROLES_FILE === undefined ? undefined : abs(s.CUSTODIA_ROLES_FILE),
     },
+    commerce: {
+      currency: s.CUSTODIA_CURRENCY,
+      taxRates: parseTaxRates(s.CUSTODIA_TAX_RATES),
+      cartTtlMs: s.CUSTODIA_CART_TTL_HOURS * 3_600_000,
+      paymentProvider: s.CUSTODIA_PAYMENT_PROVIDER,
+      carrier: s.CUSTODIA_CARRIER,
+    },
   };
   return deepFreeze(config);
+}
+
+/** `NL=21,DE=19.5` → basis points per country; the pattern was checked by the schema. */
+function parseTaxRates(list: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const entry of list === '' ? [] : list.split(',')) {
+    const [country = '', percent = '0'] = entry.split('=');
+    if (country in rates) {
+      throw new StartupError(`Invalid setting: CUSTODIA_TAX_RATES lists ${country} twice`);
+    }
+    rates[country] = Math.round(Number(percent) * 100);
+  }
+  return rates;
 }
 
 function isInside(path: string, dir: string): boolean {

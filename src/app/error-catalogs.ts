@@ -10,6 +10,7 @@ import { customersErrors } from '../identity/customers/index.js';
 import { staffErrors } from '../identity/staff/index.js';
 import { throttleErrors } from '../identity/throttle/index.js';
 import { mailErrors } from '../platform/mail/index.js';
+import { COMMERCE_WIRINGS } from './commerce-wirings.js';
 
 /**
  * Every module's error catalogue. docs/errors.md documents exactly these codes; a test
@@ -30,4 +31,8 @@ export const ERROR_CATALOGS: Readonly<Record<string, ErrorCatalog>> = Object.fre
   staff: staffErrors,
   auditQueries: auditQueryErrors,
   mail: mailErrors,
+  ...(Object.assign({}, ...COMMERCE_WIRINGS.map((wiring) => wiring.errors ?? {})) as Record<
+    string,
+    ErrorCatalog
+  >),
 });

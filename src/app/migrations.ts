@@ -9,6 +9,7 @@ import { consentMigration } from '../privacy/consent/index.js';
 import { keysMigration } from '../privacy/keys/index.js';
 import { blindIndexMigration } from '../privacy/vault/index.js';
 import { rateLimitMigration } from './http/rate-limit-store.js';
+import { COMMERCE_WIRINGS } from './commerce-wirings.js';
 
 /**
  * Every schema change of every module, in the order they apply. Names start with a
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   staffMigration,
   sessionsMigration,
   auditSealMigration,
+  ...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []),
 ]);

@@ -129,6 +129,8 @@ async function guard(deps: AuthDeps, request: FastifyRequest): Promise<void> {
   const access = request.routeOptions.config.access;
   if (access === undefined || access.audience === 'public') return;
   const { actor, session, method } = request.auth;
+  // A guest shopper needs no session; the handler sees no `request.access`.
+  if (actor.kind === 'anonymous' && access.audience === 'shopper') return;
   if (actor.kind === 'anonymous') throw new AppError(authErrors.AUTHENTICATION_REQUIRED);
   if (method === 'cookie' && !SAFE_METHODS.has(request.method)) {
     const presented = request.headers[CSRF_HEADER];
@@ -138,7 +140,7 @@ async function guard(deps: AuthDeps, request: FastifyRequest): Promise<void> {
       (await deps.sessions.checkCsrfToken(session.id, presented));
     if (!valid) await deny(deps, request, access, new AppError(authErrors.CSRF_TOKEN_INVALID));
   }
-  if (access.audience === 'customer') {
+  if (access.audience === 'customer' || access.audience === 'shopper') {
     if (actor.kind !== 'customer')
       await deny(deps, request, access, new AppError(authErrors.WRONG_AUDIENCE));
     request.access = { actor, permission: 'self', purpose: access.purpose, requestId: request.id };

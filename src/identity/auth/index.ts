@@ -15,6 +15,7 @@ export type {
   DeclaredRoute,
   PublicAccess,
   RouteAccess,
+  ShopperAccess,
   StaffAccess,
 } from './route-access.js';
 export { purposeErrors } from './select-purpose.js';

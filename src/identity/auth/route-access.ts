@@ -13,6 +13,17 @@ export interface CustomerAccess {
   readonly purpose: Purpose;
 }
 
+/**
+ * A shopper: anyone without an account (a guest cart, a guest checkout), or a logged-in
+ * customer acting as themselves, with the CSRF check of any customer route. Staff are
+ * refused: they do not shop with their work accounts.
+ */
+export interface ShopperAccess {
+  readonly audience: 'shopper';
+  /** The purpose the route's reads and writes serve for a logged-in customer. */
+  readonly purpose: Purpose;
+}
+
 /** A staff member with a permission of their roles, for a purpose (C2.3, C1.4). */
 export interface StaffAccess {
   readonly audience: 'staff';
@@ -30,7 +41,7 @@ export interface StaffAccess {
  * What a route declares about who may call it and why. Every route under `/store` and
  * `/admin` declares one; the guard enforces it before the handler runs.
  */
-export type RouteAccess = PublicAccess | CustomerAccess | StaffAccess;
+export type RouteAccess = PublicAccess | ShopperAccess | CustomerAccess | StaffAccess;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

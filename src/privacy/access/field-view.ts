@@ -33,6 +33,12 @@ export interface AccessContext {
 /** A read also names the permission the route declared. */
 export interface ReadContext extends AccessContext {
   readonly permission: Permission | typeof SELF;
+  /**
+   * The strongest view this read may hand out, whatever the grants say: `masked` turns a
+   * clear grant into a masked one where the record's state ends the need to see it (an
+   * order already shipped, a ticket assigned to someone else).
+   */
+  readonly ceiling?: 'masked';
 }
 
 /** Why a staff member wants masked fields in the clear. */

@@ -134,6 +134,25 @@ describeEachEngine('PersonalDataAccess.read (Principle 3, C2.3, C3.3)', (engine)
     });
   });
 
+  it('hands out no clear value past a masked ceiling, and audits the read as masked', async () => {
+    const c = await customer('ceiling');
+    const self: ReadContext = {
+      actor: { kind: 'customer', id: c.id },
+      permission: 'self',
+      purpose: 'account',
+      requestId: null,
+    };
+    const capped = await access().read({ ...self, ceiling: 'masked' }, c.id, c.fields);
+    expect(capped.map((view) => view.view)).toEqual(['masked', 'masked', 'masked']);
+    expect(capped.map((view) => ('value' in view ? view.value : null))).not.toContain(
+      c.clear['customers.email'],
+    );
+    const [event] = await events(c.id);
+    expect(event).toMatchObject({ decision: 'masked', outcome: 'success' });
+    const uncapped = await access().read(self, c.id, c.fields);
+    expect(uncapped.map((view) => view.view)).toEqual(['clear', 'clear', 'clear']);
+  });
+
   it('leaves out fields whose purpose or grant does not allow them, and audits only what was seen', async () => {
     const c = await customer('partial');
     const writer = await world.kernel.vault.writer(c.id);

@@ -89,10 +89,12 @@ export class PersonalDataAccess {
   ): Promise<readonly FieldView[]> {
     const consented = await this.#consented(subjectId, ctx.purpose);
     const permitted = fields.flatMap((input): Permitted[] => {
-      const decision = consented
+      const granted = consented
         ? this.options.policy.decide({ ...ctx, field: input.field, subjectId })
         : 'deny';
-      return decision === 'deny' ? [] : [{ input, decision }];
+      if (granted === 'deny') return [];
+      const decision = granted === 'clear' && ctx.ceiling === 'masked' ? 'masked' : granted;
+      return [{ input, decision }];
     });
     const touched = permitted.length > 0 ? permitted.map((p) => p.input) : fields;
     const base = { action: ctx.action ?? 'personal_data.read', categories: categoriesOf(touched) };

@@ -1,0 +1,7 @@
+import type { CommerceWiring } from '../commerce-module.js';
+
+/** Wires the catalog module. */
+export const catalogWiring: CommerceWiring = {
+  name: 'catalog',
+  open: () => ({}),
+};

@@ -1,0 +1,2 @@
+/** Non-personal columns of the support tables, with the reason each holds no personal data. */
+export const SUPPORT_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
