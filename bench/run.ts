@@ -3,6 +3,7 @@
 // one run on one machine; compare ratios, not absolute times, across machines.
 import { cpus } from 'node:os';
 import { auditBenchmark } from './audit.bench.js';
+import { checkoutBenchmark } from './checkout.bench.js';
 import { printTable, type Figure } from './harness.js';
 import { loginBenchmark, maskedReadBenchmark } from './identity.bench.js';
 import { rotationBenchmark } from './rotation.bench.js';
@@ -22,6 +23,10 @@ const BENCHMARKS: Record<string, { title: string; run: () => Promise<Figure[]> }
     ],
   },
   audit: { title: 'Audit log: appends, sealing and verification on SQLite', run: auditBenchmark },
+  checkout: {
+    title: 'Checkout over HTTP: privacy on against pass-through stand-ins',
+    run: () => checkoutBenchmark(postgresUrl),
+  },
 };
 
 const requested = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { migrationStatus, type Database, type PlatformTables } from '../platform/db/index.js';
 import type { Logger } from '../platform/logging/index.js';
 import { createMetrics } from '../platform/metrics/index.js';
+import type { AuditSink } from '../privacy/audit/index.js';
 import type { PrivacyKernel } from '../privacy/kernel/index.js';
 import type { Config } from './config.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Extra plugins, registered after the core routes (embedders and tests). */
   readonly plugins?: readonly FastifyPluginAsync[];
+  /** Where audit events go; the database's sealed log when absent. */
+  readonly auditSink?: AuditSink;
   /** The shop's modules; the full list in `commerce-wirings.ts` when absent. */
   readonly commerce?: readonly CommerceWiring[];
   /** The background audit sealer (C3.3): on with its defaults unless `false`. */
@@ -124,7 +127,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
   await app.register(openApiPlugin(VERSION));
   await app.register(healthRoutes(readinessOf(database)));
-  const identity = openIdentityModule(config, database, deps.privacy, clock, logger);
+  const identity = openIdentityModule(
+    config,
+    database,
+    deps.privacy,
+    clock,
+    logger,
+    deps.auditSink,
+  );
   app.decorate('identity', identity);
   app.addHook('onClose', async () => identity.close());
   for (const plugin of identity.plugins) await app.register(plugin);

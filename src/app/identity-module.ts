@@ -22,6 +22,7 @@ import {
   type CustomerDeps,
 } from '../identity/customers/index.js';
 import { PasswordHasher } from '../identity/passwords/index.js';
+import { ServiceLog, signInRoutes } from '../identity/service-events/index.js';
 import { SessionStore } from '../identity/sessions/index.js';
 import { activeStaffRoles, staffRoutes, type StaffDeps } from '../identity/staff/index.js';
 import { LoginThrottle } from '../identity/throttle/index.js';
@@ -69,17 +70,18 @@ export function loadRoles(rolesFile: string | undefined): RoleDefinition[] {
   }
 }
 
-/** Wires accounts, sessions, the access engine and the audit sink by hand. */
+/** Wires accounts, sessions, the access engine and the audit sink (the database's unless given) by hand. */
 export function openIdentityModule<S>(
   config: Config,
   database: Database<S>,
   privacy: PrivacyKernel,
   clock: Clock,
   logger: Logger,
+  auditSink?: AuditSink,
 ): IdentityModule {
   const db = tablesOf<never>(database.db);
   const policy = new AccessPolicy(loadRoles(config.identity.rolesFile));
-  const audit = new DatabaseAuditSink(tablesOf(db));
+  const audit = auditSink ?? new DatabaseAuditSink(tablesOf(db));
   const consent = new ConsentLedger(tablesOf(db));
   const access = new PersonalDataAccess({
     db: tablesOf(db),
@@ -107,6 +109,7 @@ export function openIdentityModule<S>(
     ...shared,
     db: tablesOf(db),
     consent,
+    serviceLog: new ServiceLog(audit),
     mailer,
     logger,
     settings: {
@@ -130,6 +133,7 @@ export function openIdentityModule<S>(
     staffRoutes(staff),
     auditAdminRoutes({ db: tablesOf(db), audit, clock }),
     accessHistoryRoutes({ db: tablesOf(db), audit, clock }),
+    signInRoutes({ db: tablesOf(db), access }),
   ];
   return { customers, staff, policy, audit, mailer, routes, plugins, close: () => mailer.close() };
 }

@@ -1,4 +1,5 @@
 import { customersMigration } from '../identity/customers/index.js';
+import { serviceEventsMigration } from '../identity/service-events/index.js';
 import { sessionsMigration } from '../identity/sessions/index.js';
 import { staffMigration } from '../identity/staff/index.js';
 import { throttleMigration } from '../identity/throttle/index.js';
@@ -28,5 +29,6 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   staffMigration,
   sessionsMigration,
   auditSealMigration,
+  serviceEventsMigration,
   ...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []),
 ]);

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { tablesOf, type Database } from '../platform/db/index.js';
 import { isAppError } from '../platform/errors/index.js';
 import { openPrivacyKernel, type PrivacyKernel } from '../privacy/kernel/index.js';
-import type { VaultTables } from '../privacy/vault/index.js';
+import type { FieldCodec, VaultTables } from '../privacy/vault/index.js';
 import type { Config } from './config.js';
 import { StartupError } from './startup-error.js';
 
@@ -14,11 +14,13 @@ export async function openPrivacy<S>(
   config: Pick<Config, 'keyringPath'>,
   database: Database<S>,
   clock: Clock = systemClock,
+  codec?: FieldCodec,
 ): Promise<PrivacyKernel> {
   try {
     return await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
       keyringPath: config.keyringPath,
       clock,
+      ...(codec === undefined ? {} : { codec }),
     });
   } catch (error) {
     if (isAppError(error)) throw new StartupError(error.message);

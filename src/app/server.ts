@@ -13,7 +13,9 @@ import type { Config } from './config.js';
 import { ensureWritableDataDir } from './data-dir.js';
 import { MIGRATIONS } from './migrations.js';
 import { openPrivacy } from './open-privacy.js';
+import type { AuditSink } from '../privacy/audit/index.js';
 import type { PrivacyKernel } from '../privacy/kernel/index.js';
+import type { FieldCodec } from '../privacy/vault/index.js';
 import { StartupError } from './startup-error.js';
 
 /** A running server and how to stop it. */
@@ -30,6 +32,10 @@ export interface RunningServer {
 export interface ServerOptions {
   readonly logger?: Logger;
   readonly plugins?: AppDeps['plugins'];
+  /** Another field codec than AES-256-GCM (benchmarks measuring encryption's cost). */
+  readonly codec?: FieldCodec;
+  /** Another audit sink than the database's (benchmarks measuring the log's cost). */
+  readonly auditSink?: AuditSink;
 }
 
 /** True for addresses only this machine can reach. */
@@ -88,8 +94,15 @@ export async function startServer(
   let app: App;
   let privacy: PrivacyKernel;
   try {
-    privacy = await openPrivacy(config, database);
-    app = await buildApp({ config, database, privacy, logger, plugins: options.plugins ?? [] });
+    privacy = await openPrivacy(config, database, undefined, options.codec);
+    app = await buildApp({
+      config,
+      database,
+      privacy,
+      logger,
+      plugins: options.plugins ?? [],
+      ...(options.auditSink === undefined ? {} : { auditSink: options.auditSink }),
+    });
   } catch (error) {
     await database.close();
     throw error;

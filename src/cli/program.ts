@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { auditCommand } from './commands/audit.js';
+import { demoCommand } from './commands/demo.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { staffCommand } from './commands/staff.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addCommand(keysCommand())
     .addCommand(staffCommand())
     .addCommand(auditCommand())
+    .addCommand(demoCommand())
     .showHelpAfterError()
     .addHelpText(
       'after',

@@ -215,6 +215,7 @@ describeEachEngine('customer access history (C3.3, C3.4)', (engine) => {
     const own = await read(a, { includeOwn: 'true' });
     const mine = own.events.filter((event) => event.by === 'you');
     expect(mine.map((event) => [event.action, event.description, event.roles])).toEqual([
+      ['service_event.record', 'recorded a sign-in to your account', ['customer']],
       ['session.create', 'signed in to your account', ['customer']],
       ['customer.register', 'created your account', ['customer']],
     ]);

@@ -16,6 +16,7 @@ import {
 } from '../helpers/identity.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
+import { createMatrixShop } from './matrix-shop.js';
 import {
   MATRIX_ACTORS,
   ROLE_PURPOSES,
@@ -25,6 +26,7 @@ import {
   type MatrixActor,
   type MatrixFixture,
   type MatrixStaff,
+  type RouteExpectation,
   type StaffRole,
 } from './route-expectations.js';
 
@@ -50,7 +52,9 @@ async function createFixture(t: TestApp): Promise<MatrixFixture> {
   const staff = {} as Record<StaffRole, MatrixStaff>;
   for (const role of STAFF_ROLES) staff[role] = await newStaff(t, [role]);
   const customers = t.app.identity.customers;
+  const shop = await createMatrixShop(t, { self, target, fulfilment: staff.fulfilment });
   return {
+    shop,
     self: { id: self.id, password: self.password },
     target: { id: target.id },
     loginCustomer: { email: login.email, password: login.password },
@@ -80,8 +84,19 @@ function actorsFor(url: string): MatrixActor[] {
   return MATRIX_ACTORS.filter((actor) => actor !== 'customer_other' || url.includes('/:id'));
 }
 
-/** The path with `:id` filled: the actor's own record for the customer, the target's for all others. */
-function pathFor(url: string, actor: MatrixActor, fixture: MatrixFixture): string {
+/**
+ * The path with its parameters filled: from the sample where it names them, otherwise
+ * `:id` is the actor's own record for the customer and the target's for all others.
+ */
+function pathFor(
+  url: string,
+  actor: MatrixActor,
+  fixture: MatrixFixture,
+  params: Record<string, string> | undefined,
+): string {
+  if (params !== undefined) {
+    return url.replace(/:([A-Za-z]+)/g, (whole, name: string) => params[name] ?? whole);
+  }
   const id = actor === 'customer' ? fixture.self.id : fixture.target.id;
   const path = url.replace(/\/:id(?=\/|$)/, `/${id}`);
   if (path.includes('/:')) throw new Error(`${url}: the matrix has no value for its parameters`);
@@ -89,8 +104,13 @@ function pathFor(url: string, actor: MatrixActor, fixture: MatrixFixture): strin
 }
 
 /** What a refusal of this actor looks like: 401 for nobody, else 403 with the reason. */
-function expectedRefusal(actor: MatrixActor, url: string): { status: number; code: string } {
+function expectedRefusal(
+  actor: MatrixActor,
+  url: string,
+  expectation: RouteExpectation,
+): { status: number; code: string } {
   if (actor === 'anonymous') return { status: 401, code: 'AUTHENTICATION_REQUIRED' };
+  if (actor === 'customer_other' && expectation.other !== undefined) return expectation.other;
   // The Store API is the customers', the Admin API the staff's (DESIGN.md: HTTP).
   const customerArea = url.startsWith('/store/');
   if (isCustomerActor(actor) !== customerArea) return { status: 403, code: 'WRONG_AUDIENCE' };
@@ -151,7 +171,8 @@ describeEachEngine('C2.3 authorisation matrix: every declared route × every act
       const mismatches: string[] = [];
       const refusedRequests: string[] = [];
       for (const actor of actorsFor(route.url)) {
-        const request = await sample({ actor, fixture });
+        const allowed = expectation.allow.includes(actor);
+        const request = await sample({ actor, fixture, allowed });
         const headers: Record<string, string> = {
           ...(await credentialsOf(actor)),
           ...request.headers,
@@ -166,20 +187,20 @@ describeEachEngine('C2.3 authorisation matrix: every declared route × every act
         }
         const response = await t.app.inject({
           method: route.method as 'GET',
-          url: pathFor(route.url, actor, fixture),
+          url: pathFor(route.url, actor, fixture, request.params),
           headers,
           // One address per actor: the tight per-route limits (login, reveal) count each alone.
           remoteAddress: `198.51.100.${MATRIX_ACTORS.indexOf(actor) + 10}`,
           ...(request.body === undefined ? {} : { payload: request.body }),
         });
         const got = `${response.statusCode} ${errorCode(response.body) ?? ''}`.trim();
-        if (expectation.allow.includes(actor)) {
+        if (allowed) {
           if (response.statusCode !== expectation.ok) {
             mismatches.push(`${actor}: expected ${expectation.ok}, got ${got}`);
           }
           continue;
         }
-        const refusal = expectedRefusal(actor, route.url);
+        const refusal = expectedRefusal(actor, route.url, expectation);
         if (got !== `${refusal.status} ${refusal.code}`) {
           mismatches.push(`${actor}: expected ${refusal.status} ${refusal.code}, got ${got}`);
         }

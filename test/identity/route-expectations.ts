@@ -3,6 +3,11 @@
 // never from the policy code: the matrix test compares what the app does with this table.
 import type { Purpose } from '../../src/privacy/inventory/index.js';
 import { syntheticEmail, syntheticPassword } from '../helpers/identity.js';
+import {
+  COMMERCE_ROUTE_EXPECTATIONS,
+  COMMERCE_SAMPLE_REQUESTS,
+} from './commerce-route-expectations.js';
+import type { MatrixShop } from './matrix-shop.js';
 
 /** The default staff roles, one actor each. */
 export const STAFF_ROLES = [
@@ -46,6 +51,11 @@ export interface RouteExpectation {
   readonly allow: readonly MatrixActor[];
   /** The status of an allowed actor's sample request. */
   readonly ok: number;
+  /**
+   * What a customer naming another customer's record gets on a Store API route: the
+   * record does not exist for them (404), rather than a refusal that confirms it does.
+   */
+  readonly other?: { readonly status: number; readonly code: string };
 }
 
 // Public routes reach nobody's data but the caller's own credentials: anyone may call them.
@@ -99,6 +109,7 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   'GET /admin/audit/events': { allow: AUDIT_READERS, ok: 200 },
   // Every customer reads their own history; no parameter names another customer.
   'GET /store/me/access-history': { allow: CUSTOMER, ok: 200 },
+  ...COMMERCE_ROUTE_EXPECTATIONS,
 };
 
 /** A staff account the matrix acts as, with what its owner proves at re-authentication. */
@@ -125,18 +136,24 @@ export interface MatrixFixture {
   verificationToken(): Promise<string>;
   /** A fresh, unused staff set-up token. */
   setupToken(): Promise<string>;
+  /** Products, carts, orders, shipments and tickets to name in shop routes. */
+  readonly shop: MatrixShop;
 }
 
 /** One cell of the matrix: the actor and the accounts to build the request from. */
 export interface MatrixCell {
   readonly actor: MatrixActor;
   readonly fixture: MatrixFixture;
+  /** Whether the table lets this actor through: samples make fresh records only then. */
+  readonly allowed: boolean;
 }
 
 /** What a sample request sends besides the actor's credentials and the `:id`. */
 export interface SampleRequest {
   readonly body?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
+  /** Values for the path's parameters; without them `:id` names a customer. */
+  readonly params?: Record<string, string>;
 }
 
 type Sample = (cell: MatrixCell) => SampleRequest | Promise<SampleRequest>;
@@ -203,4 +220,5 @@ export const SAMPLE_REQUESTS: Readonly<Record<string, Sample>> = {
   }),
   'GET /admin/audit/events': NONE,
   'GET /store/me/access-history': NONE,
+  ...COMMERCE_SAMPLE_REQUESTS,
 };

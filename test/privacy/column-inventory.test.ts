@@ -88,21 +88,20 @@ describeEachEngine('column inventory (C1.1)', (engine) => {
     const schema = database.db.schema;
     await schema.alterTable('instance_meta').addColumn('note', 'text').execute();
     await schema.createTable('scratch_probe').addColumn('id', 'text').execute();
-    // `tickets` is declared (tickets.subject) but is created here without that column.
-    await schema.createTable('tickets').addColumn('id', 'text').execute();
+    // A declared column under another name: the new name is undeclared, the old one stale.
+    await schema.alterTable('instance_meta').renameColumn('value', 'value_renamed').execute();
     try {
       const tables = await listTables();
       expect(undeclaredColumns(tables)).toEqual([
         'instance_meta.note',
+        'instance_meta.value_renamed',
         'scratch_probe.id',
-        'tickets.id',
       ]);
-      expect(staleDeclarations(tables)).toEqual(['tickets.subject']);
+      expect(staleDeclarations(tables)).toEqual(['instance_meta.value']);
     } finally {
-      await schema.dropTable('tickets').execute();
+      await schema.alterTable('instance_meta').renameColumn('value_renamed', 'value').execute();
       await schema.dropTable('scratch_probe').execute();
       await schema.alterTable('instance_meta').dropColumn('note').execute();
     }
-    expect(undeclaredColumns(await listTables())).toEqual([]);
   });
 });

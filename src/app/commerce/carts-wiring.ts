@@ -1,7 +1,45 @@
+import { tablesOf } from '../../platform/db/index.js';
+import {
+  cartsErrors,
+  cartsMigration,
+  cartsRoutes,
+  createCartsService,
+  type CartsDeps,
+  type CartsService,
+  type CartsTables,
+} from '../../commerce/carts/index.js';
 import type { CommerceWiring } from '../commerce-module.js';
 
-/** Wires the carts module. */
+declare module '../commerce-module.js' {
+  interface CommerceServices {
+    /** Carts priced for checkout, and the checked-out mark. */
+    carts: CartsService;
+  }
+}
+
+/** Wires the carts module; it reads prices and stock through the catalog service. */
 export const cartsWiring: CommerceWiring = {
   name: 'carts',
-  open: () => ({}),
+  migrations: [cartsMigration],
+  errors: { carts: cartsErrors },
+  open: (ctx, services) => {
+    // Declared, but filled only if the catalog wiring opened first.
+    if ((services as Partial<typeof services>).catalog === undefined) {
+      throw new Error('The carts module needs the catalog module, opened before it');
+    }
+    const deps: CartsDeps = {
+      db: tablesOf<CartsTables>(ctx.database.db),
+      catalog: services.catalog,
+      clock: ctx.clock,
+      settings: {
+        currency: ctx.config.commerce.currency,
+        taxRates: ctx.config.commerce.taxRates,
+        cartTtlMs: ctx.config.commerce.cartTtlMs,
+      },
+    };
+    return {
+      services: { carts: createCartsService(deps) },
+      plugins: [cartsRoutes(deps)],
+    };
+  },
 };

@@ -1,7 +1,39 @@
+import {
+  createOutbox,
+  jobsErrors,
+  outboxMigration,
+  type Outbox,
+} from '../../platform/jobs/index.js';
+import { personalLogKeys } from '../../privacy/inventory/index.js';
 import type { CommerceWiring } from '../commerce-module.js';
 
-/** Wires the jobs module. */
+declare module '../commerce-module.js' {
+  interface CommerceServices {
+    /** The transactional outbox: enqueue in your transaction, register handlers at wiring time. */
+    outbox: Outbox;
+  }
+}
+
+/**
+ * Wires the jobs module first, so every later module can enqueue and register handlers.
+ * The worker starts once the app is ready and stops before the database closes.
+ */
 export const jobsWiring: CommerceWiring = {
   name: 'jobs',
-  open: () => ({}),
+  migrations: [outboxMigration],
+  errors: { jobs: jobsErrors },
+  open: (ctx) => {
+    const outbox = createOutbox({
+      db: ctx.database.db,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      // Every name the inventory knows a personal field by is refused as a payload key.
+      refusedKeys: personalLogKeys(),
+    });
+    return {
+      services: { outbox },
+      start: () => outbox.start(),
+      close: () => outbox.close(),
+    };
+  },
 };

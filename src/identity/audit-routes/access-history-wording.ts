@@ -16,6 +16,11 @@ const REVEAL: Wording = {
   reveal: true,
 };
 
+/** An ordinary act: what was done, and "tried to …" when refused or failed. */
+function act(done: string, tried: string): Wording {
+  return { done, tried: `tried to ${tried}`, reveal: false };
+}
+
 // Acts recorded about a customer today. A kind not listed (processor disclosures, later
 // modules) still reads sensibly through UNKNOWN; add it here to word it precisely.
 const WORDINGS: Readonly<Record<string, Wording>> = {
@@ -52,6 +57,26 @@ const WORDINGS: Readonly<Record<string, Wording>> = {
     tried: 'tried to sign in to your account',
     reveal: false,
   },
+  'service_event.record': act('recorded a sign-in to your account', 'record a sign-in'),
+  'service_event.read': act('showed you your recent sign-ins', 'show you your recent sign-ins'),
+  'order.create': act('placed your order with {data}', 'place your order'),
+  'order.read': act('viewed your order: {data}', 'view your order'),
+  'order.list': act('saw your order in the order list', 'see your order in the order list'),
+  'order.status': act('changed the status of your order', 'change the status of your order'),
+  'payment.record': act('stored the payment of your order: {data}', 'store your payment'),
+  'shipment.label': act('prepared a shipping label from {data}', 'prepare a shipping label'),
+  'disclosure.carrier': act(
+    'gave the carrier {data} to deliver your order',
+    'give the carrier your delivery details',
+  ),
+  'disclosure.mail': act('sent you an email using {data}', 'send you an email'),
+  'refund.create': act('refunded your payment', 'refund your payment'),
+  'ticket.create': act('opened your support ticket', 'open your support ticket'),
+  'ticket.read': act('read your support ticket', 'read your support ticket'),
+  'ticket.list': act('saw your ticket in the support queue', 'see your ticket in the queue'),
+  'ticket.message': act('added a message to your support ticket', 'add a message to your ticket'),
+  'ticket.assign': act('took on your support ticket', 'take on your support ticket'),
+  'ticket.close': act('closed your support ticket', 'close your support ticket'),
   'audit.query': {
     done: 'looked at the record of who used your data',
     tried: 'tried to look at the record of who used your data',

@@ -7,6 +7,7 @@ import type { AuditSink } from '../../privacy/audit/index.js';
 import type { ConsentLedger } from '../../privacy/consent/index.js';
 import type { Shredder, Vault, VaultTables } from '../../privacy/vault/index.js';
 import type { PasswordHasher } from '../passwords/index.js';
+import type { ServiceLog } from '../service-events/index.js';
 import type { SessionStore } from '../sessions/index.js';
 import type { LoginThrottle } from '../throttle/index.js';
 import type { CustomerTables } from './customers-migration.js';
@@ -22,6 +23,8 @@ export interface CustomerDeps {
   readonly sessions: SessionStore;
   readonly consent: ConsentLedger;
   readonly audit: AuditSink;
+  /** Sign-ins with their truncated network and user agent (C1.3). */
+  readonly serviceLog: ServiceLog;
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly logger: Logger;

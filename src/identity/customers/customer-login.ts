@@ -1,7 +1,9 @@
 import { AppError } from '../../platform/errors/index.js';
+import type { AuditEvent } from '../../privacy/audit/index.js';
 import { isErased } from '../../privacy/vault/index.js';
 import { authErrors } from '../auth/auth-errors.js';
 import { passLoginGate } from '../auth/login-gate.js';
+import type { ServiceEventInput } from '../service-events/index.js';
 import type { IssuedSession } from '../sessions/index.js';
 import { CUSTOMER_LOGIN_POLICY, IP_LOGIN_POLICY } from '../throttle/index.js';
 import type { CustomerDeps } from './customer-deps.js';
@@ -10,6 +12,47 @@ import type { CustomerDeps } from './customer-deps.js';
 export interface LoginFacts {
   readonly requestId: string;
   readonly ip: string;
+  /** The client's User-Agent header; the service log keeps at most 512 characters of it. */
+  readonly userAgent?: string | undefined;
+}
+
+/** A sign-in as the service log records it: the network and user agent it came from. */
+function serviceEvent(
+  kind: 'login' | 'login_failed',
+  customerId: string,
+  facts: LoginFacts,
+  occurredAt: Date,
+): ServiceEventInput {
+  return {
+    subjectId: customerId,
+    actor: { kind: 'customer', id: customerId },
+    kind,
+    ip: facts.ip,
+    userAgent: facts.userAgent,
+    occurredAt,
+    requestId: facts.requestId,
+  };
+}
+
+/**
+ * A wrong password for an existing account: logged for its holder to see ("was this
+ * you?"), in one commit with the failure's audit event (C1.3).
+ */
+async function recordFailedSignIn(
+  deps: CustomerDeps,
+  customerId: string,
+  facts: LoginFacts,
+  failure: AuditEvent,
+): Promise<void> {
+  const writer = await deps.vault.writer(customerId);
+  await deps.db.transaction().execute(async (trx) => {
+    await deps.serviceLog.record(
+      trx,
+      writer,
+      serviceEvent('login_failed', customerId, facts, failure.occurredAt),
+      [failure],
+    );
+  });
 }
 
 async function storedHash(deps: CustomerDeps, customerId: string): Promise<string | undefined> {
@@ -68,20 +111,28 @@ export async function loginCustomer(
   };
   if (!valid || match === undefined) {
     await deps.throttle.recordFailure(keys);
-    await deps.audit.record([{ ...event, outcome: 'failure' }]);
+    const failure: AuditEvent = { ...event, outcome: 'failure' };
+    // Only a live account has a key to seal the attempt under; an unknown or erased one
+    // leaves the audit event alone.
+    if (match !== undefined && hash !== undefined) {
+      await recordFailedSignIn(deps, match.subjectId, facts, failure);
+    } else {
+      await deps.audit.record([failure]);
+    }
     throw new AppError(authErrors.INVALID_CREDENTIALS);
   }
   await deps.throttle.recordSuccess(keys);
   if (hash !== undefined && deps.hasher.needsRehash(hash)) {
     await rehash(deps, match.subjectId, password);
   }
-  // One durable commit for the session and its audit event.
+  // The key is fetched before the transaction, as the vault asks of every writer.
+  const writer = await deps.vault.writer(match.subjectId);
+  // One durable commit for the session, the service-log entry and their audit events.
   return deps.db.transaction().execute(async (trx) => {
     const issued = await deps.sessions.create('customer', match.subjectId, trx);
-    await deps.audit.record(
-      [{ ...event, outcome: 'success', detail: { session: issued.session.id } }],
-      trx,
-    );
+    await deps.serviceLog.record(trx, writer, serviceEvent('login', match.subjectId, facts, now), [
+      { ...event, outcome: 'success', detail: { session: issued.session.id } },
+    ]);
     return issued;
   });
 }

@@ -68,6 +68,7 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         const issued = await loginCustomer(deps, email, password, {
           requestId: request.id,
           ip: request.ip,
+          userAgent: request.headers['user-agent'],
         });
         setSessionCookie(reply, issued.token);
         return reply.code(201).send(await sessionBody(issued));

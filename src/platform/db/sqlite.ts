@@ -1,11 +1,43 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { DatabaseOpenError, describeCause } from './database-error.js';
 
 /** The file name of the embedded database inside the data directory. */
 export const SQLITE_FILE_NAME = 'custodia.db';
+
+/** How many prepared statements the connection keeps: more than the distinct queries the app runs. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * The connection as the query layer sees it, with prepared statements kept by SQL text.
+ * Preparing parses and plans the statement; the app runs a few hundred distinct queries
+ * over and over, so each is prepared once. Least recently used statements are dropped
+ * first. Kysely runs one query at a time on this connection, so no statement is asked to
+ * run while it is still iterating.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (statement !== undefined) {
+        // Map order is insertion order: re-inserting marks it the most recently used.
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}
 
 /**
  * Opens the embedded database with durable settings: WAL, full synchronous commits
@@ -38,7 +70,7 @@ export function openSqlite(dataDir: string): {
     );
   }
   return {
-    dialect: new SqliteDialect({ database }),
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
     file,
     close: () => {
       if (database.open) database.close();

@@ -2,7 +2,7 @@
 // depth and in any letter case, only plain objects and arrays are walked, and the caller's
 // objects are never changed.
 import { describe, expect, it } from 'vitest';
-import { REDACTED, createKeyRedactor } from './redaction.js';
+import { ALWAYS_REDACTED_PATHS, CARD_KEYS, REDACTED, createKeyRedactor } from './redaction.js';
 
 const redact = createKeyRedactor(['email', 'phoneNumber', 'shipping_address']);
 
@@ -121,10 +121,28 @@ describe('createKeyRedactor', () => {
     expect(redact(clean)).toBe(clean);
   });
 
-  it('passes primitives through, and redacts nothing when no keys are declared', () => {
+  it('passes primitives through, and redacts only card keys when no keys are declared', () => {
     for (const value of ['text', 42, true, null, undefined]) expect(redact(value)).toBe(value);
     const none = createKeyRedactor([]);
     const input = { email: 'a@example.test' };
     expect(none(input)).toBe(input);
+  });
+
+  it('C2.5: always redacts card numbers and security codes, at any depth and in any case', () => {
+    const card = { number: '4242424242424242', cvc: '123', expMonth: 12 };
+    for (const redactor of [createKeyRedactor([]), redact]) {
+      const out = JSON.stringify(
+        redactor({ card, body: { payment: { CardNumber: '5555555555554444', CVV: '999' } } }),
+      );
+      expect(out).not.toContain('4242424242424242');
+      expect(out).not.toContain('5555555555554444');
+      expect(out).not.toMatch(/"(123|999)"/);
+      expect(out).toContain('"expMonth":12');
+    }
+    for (const key of ['number', 'cvc', 'cardNumber']) {
+      expect(CARD_KEYS).toContain(key);
+      expect(ALWAYS_REDACTED_PATHS).toContain(key);
+      expect(ALWAYS_REDACTED_PATHS).toContain(`*.${key}`);
+    }
   });
 });

@@ -17,19 +17,40 @@ export const ALWAYS_REDACTED_PATHS: readonly string[] = [
   '*.token',
   'totp',
   '*.totp',
+  'number',
+  '*.number',
+  'cvc',
+  '*.cvc',
+  'cardNumber',
+  '*.cardNumber',
+];
+
+/**
+ * Keys that carry card data wherever they appear: card numbers and security codes must
+ * never reach a log line (C2.5), whatever the depth and whoever builds the redactor.
+ */
+export const CARD_KEYS: readonly string[] = [
+  'number',
+  'cardNumber',
+  'card_number',
+  'pan',
+  'cvc',
+  'cvc2',
+  'cvv',
+  'cvv2',
+  'securityCode',
 ];
 
 /** How many levels of plain objects and arrays a log call may nest. */
 const MAX_DEPTH = 8;
 
 /**
- * Builds a function that replaces, at any depth, the values of the given keys. The privacy
- * inventory hands in the names of the fields it declares personal, so a log call that
- * carries one by mistake still writes no personal data.
+ * Builds a function that replaces, at any depth, the values of the given keys and of the
+ * card keys. The privacy inventory hands in the names of the fields it declares personal,
+ * so a log call that carries one by mistake still writes no personal data.
  */
 export function createKeyRedactor(keys: Iterable<string>): (value: unknown) => unknown {
-  const set = new Set(Array.from(keys, (key) => key.toLowerCase()));
-  if (set.size === 0) return (value) => value;
+  const set = new Set([...CARD_KEYS, ...keys].map((key) => key.toLowerCase()));
   const walk = (value: unknown, depth: number): unknown => {
     if (value === null || typeof value !== 'object') return value;
     const isArray = Array.isArray(value);

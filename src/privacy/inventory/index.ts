@@ -22,3 +22,4 @@ export { CONSENT_PURPOSES, LAWFUL_BASES, PURPOSES, isPurpose } from './purposes.
 export type { LawfulBasis, Purpose } from './purposes.js';
 export { RETENTION_CLASSES } from './retention.js';
 export type { RetentionClass } from './retention.js';
+export { fieldsSharedWith, type FieldSharedWith } from './shared-with.js';

@@ -10,7 +10,13 @@ import {
   type KekProvider,
   type KeyCacheOptions,
 } from '../keys/index.js';
-import { Shredder, Vault, type VaultHooks, type VaultTables } from '../vault/index.js';
+import {
+  Shredder,
+  Vault,
+  type FieldCodec,
+  type VaultHooks,
+  type VaultTables,
+} from '../vault/index.js';
 
 /** The privacy kernel's machinery, wired once per process. */
 export interface PrivacyKernel {
@@ -30,6 +36,8 @@ export interface PrivacyKernelOptions {
   readonly cache?: KeyCacheOptions;
   /** Another KEK provider (HSM, KMS); the local keyring file when absent. */
   readonly kek?: KekProvider;
+  /** The field codec; AES-256-GCM when absent (benchmarks swap it to measure its cost). */
+  readonly codec?: FieldCodec;
 }
 
 /** The shred journal lives beside the keyring, apart from the database and its backups. */
@@ -50,7 +58,7 @@ export async function openPrivacyKernel(
   }
   const kek = options.kek ?? LocalKeyring.open(options.keyringPath, options.clock);
   const keys = new SubjectKeys(db, kek, options.clock, options.cache);
-  const vault = new Vault(db, keys, options.hooks);
+  const vault = new Vault(db, keys, options.hooks, options.codec);
   const shredder = new Shredder(db, keys, new ShredJournal(shredJournalPath(options.keyringPath)));
   const reshredded = await shredder.reapplyJournal();
   return { kek, keys, vault, shredder, reshredded };

@@ -61,3 +61,15 @@ export function openField(key: DataKey, location: string, sealed: Uint8Array): O
     ? { ok: false, reason: 'tag_mismatch' }
     : { ok: true, value: plaintext.toString('utf8') };
 }
+
+/**
+ * How field values become ciphertext and back. The vault uses AES_GCM_CODEC; the
+ * interface exists so that a benchmark can measure what encryption costs a request.
+ */
+export interface FieldCodec {
+  seal(key: DataKey, location: string, plaintext: string): Sealed;
+  open(key: DataKey, location: string, sealed: Uint8Array): Opened;
+}
+
+/** The field codec of every vault: AES-256-GCM bound to the value's location. */
+export const AES_GCM_CODEC: FieldCodec = Object.freeze({ seal: sealField, open: openField });

@@ -5,7 +5,7 @@ import { isPersonalFieldName, personalField, type PersonalFieldName } from '../i
 import { SHREDDED, type DataKey, type KeysTables, type SubjectKeys } from '../keys/index.js';
 import { blindDigest, type BlindIndexTable } from './blind-index.js';
 import { ERASED, type Erased } from './erased.js';
-import { openField, sealField, type OpenFailure, type Sealed } from './field-codec.js';
+import { AES_GCM_CODEC, type FieldCodec, type OpenFailure, type Sealed } from './field-codec.js';
 import { vaultErrors } from './vault-errors.js';
 
 /** Tables the vault reads and writes. */
@@ -58,13 +58,15 @@ export class Vault {
     private readonly db: Kysely<VaultTables>,
     readonly keys: SubjectKeys,
     private readonly hooks: VaultHooks = {},
+    private readonly codec: FieldCodec = AES_GCM_CODEC,
   ) {}
 
   /** A writer for one subject; fetch it before opening the transaction that stores the values. */
   async writer(subjectId: string): Promise<FieldWriter> {
     const key = await this.keys.forWriting(subjectId);
     return {
-      seal: (field, rowId, value) => sealField(key, `${declared(field).name}.${rowId}`, value),
+      seal: (field, rowId, value) =>
+        this.codec.seal(key, `${declared(field).name}.${rowId}`, value),
     };
   }
 
@@ -156,7 +158,7 @@ export class Vault {
     sealed: Uint8Array,
   ): string {
     const name = declared(field).name;
-    const result = openField(key, `${name}.${rowId}`, sealed);
+    const result = this.codec.open(key, `${name}.${rowId}`, sealed);
     if (!result.ok) {
       this.hooks.onIntegrityFailure?.({ field: name, subjectId, rowId, reason: result.reason });
       throw new AppError(vaultErrors.CIPHERTEXT_INVALID, { details: { field: name, rowId } });

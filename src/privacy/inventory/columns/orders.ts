@@ -1,2 +1,40 @@
 /** Non-personal columns of the orders tables, with the reason each holds no personal data. */
-export const ORDERS_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
+export const ORDERS_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  orders: {
+    id: 'random order id',
+    number: 'random short order number shown to the customer; derived from nothing personal',
+    subject_id: 'pseudonymous subject id (the customer id, or a guest subject id)',
+    customer_id: 'pseudonymous customer id; null for a guest order',
+    status: 'status code of the order status machine',
+    currency: 'ISO 4217 currency code',
+    subtotal_minor: 'amount in minor units, kept for accounting after erasure',
+    tax_minor: 'amount in minor units, kept for accounting after erasure',
+    total_minor: 'amount in minor units, kept for accounting after erasure',
+    refunded_minor: 'amount in minor units, kept for accounting after erasure',
+    shipping_country:
+      'ISO 3166 country code of the destination, alone identifying no one; kept after erasure for tax records',
+    created_at: 'order time',
+    updated_at: 'last change time',
+  },
+  order_lines: {
+    order_id: 'random order id',
+    position: 'line number within the order',
+    variant_id: 'catalog variant id',
+    product_title: 'catalog product title as sold',
+    variant_title: 'catalog variant title as sold',
+    sku: 'catalog stock-keeping unit',
+    quantity: 'units ordered',
+    unit_price_minor: 'price in minor units',
+    line_total_minor: 'amount in minor units',
+  },
+  order_status_history: {
+    id: 'insertion sequence',
+    order_id: 'random order id',
+    from_status: 'status code before the change',
+    to_status: 'status code after the change',
+    actor_id: 'pseudonymous id of who made the change (customer id, staff id or system:<name>)',
+    actor_role: 'role names of who made the change',
+    reason: 'reason code from a fixed list, never free text',
+    at: 'change time',
+  },
+};

@@ -1,2 +1,53 @@
 /** Non-personal columns of the payments tables, with the reason each holds no personal data. */
-export const PAYMENTS_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
+export const PAYMENTS_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  payments: {
+    id: 'random payment id',
+    order_id: 'id of the order paid for',
+    subject_id: 'pseudonymous subject id whose data key seals the card fields',
+    provider: 'name of the payment provider, such as test',
+    authorisation_id: "the provider's random authorisation id",
+    status: 'payment state code',
+    amount_minor: 'amount authorised, in minor units',
+    captured_minor: 'amount captured, in minor units',
+    refunded_minor: 'amount refunded or held for a refund in progress, in minor units',
+    currency: 'ISO 4217 currency code',
+    created_at: 'authorisation time',
+    updated_at: 'last change time',
+  },
+  payment_operations: {
+    idempotency_key: 'idempotency key of a refund request: ids and a client-chosen random key',
+    payment_id: 'id of the payment refunded',
+    kind: 'operation code (refund)',
+    amount_minor: 'amount, in minor units',
+    status: 'pending, succeeded or failed',
+    provider_refund_id: "the provider's random refund id",
+    failure_reason: "the provider's reason code",
+    created_at: 'request time',
+    updated_at: 'last change time',
+  },
+  test_provider_authorisations: {
+    id: 'random authorisation id of the test provider',
+    amount_minor: 'amount authorised, in minor units',
+    currency: 'ISO 4217 currency code',
+    captured_minor: 'amount captured, in minor units',
+    refunded_minor: 'amount refunded, in minor units',
+    behaviour: 'test card behaviour code, such as succeed or refund_fails; no card data',
+    voided_at: 'when the authorisation was voided',
+    created_at: 'authorisation time',
+    updated_at: 'last change time',
+  },
+  test_provider_refunds: {
+    id: 'random refund id of the test provider',
+    authorisation_id: 'id of the authorisation refunded',
+    amount_minor: 'amount refunded, in minor units',
+    created_at: 'refund time',
+  },
+  test_provider_requests: {
+    operation: 'operation code: authorise, capture, void or refund',
+    idempotency_key: "the caller's idempotency key: ids and random values",
+    request_digest:
+      'keyed HMAC of the request parameters; not reversible without the instance secret',
+    outcome: 'JSON of the outcome: success with a random id, or a reason code',
+    created_at: 'request time',
+  },
+};

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../platform/errors/index.js';
+import { isId } from '../../platform/ids.js';
+import type { CartsDeps } from './carts-deps.js';
+import { cartsErrors } from './carts-errors.js';
+import type { CartLineTable, CartTable, CartsTables } from './carts-migration.js';
+
+/** Who asks for a cart: a logged-in customer's id, or null for a guest. */
+export type Shopper = string | null;
+
+/**
+ * The cart, if this shopper may use it now. A customer's cart answers only to that
+ * customer: to anyone else it does not exist (404, not 403, so ids cannot be probed). A
+ * guest cart answers to whoever holds its random id.
+ */
+export async function openCart(
+  deps: CartsDeps,
+  cartId: string,
+  shopper: Shopper,
+): Promise<CartTable> {
+  if (!isId(cartId, 'crt')) throw new AppError(cartsErrors.CART_NOT_FOUND);
+  const cart = await deps.db
+    .selectFrom('carts')
+    .selectAll()
+    .where('id', '=', cartId)
+    .executeTakeFirst();
+  if (cart === undefined || (cart.customer_id !== null && cart.customer_id !== shopper)) {
+    throw new AppError(cartsErrors.CART_NOT_FOUND);
+  }
+  if (cart.status === 'checked_out') {
+    throw new AppError(cartsErrors.CART_CHECKED_OUT, { details: { orderId: cart.order_id } });
+  }
+  if (Number(cart.expires_at) <= deps.clock.now().getTime()) {
+    throw new AppError(cartsErrors.CART_EXPIRED);
+  }
+  return cart;
+}
+
+/** A cart's lines in the order they were added. */
+export async function linesOf(db: Kysely<CartsTables>, cartId: string): Promise<CartLineTable[]> {
+  const rows = await db
+    .selectFrom('cart_lines')
+    .selectAll()
+    .where('cart_id', '=', cartId)
+    .orderBy('added_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    quantity: Number(row.quantity),
+    added_at: Number(row.added_at),
+  }));
+}

@@ -1,0 +1,188 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import { tablesOf } from '../../platform/db/index.js';
+import type { Logger } from '../../platform/logging/index.js';
+import { auditActorId, auditActorRole, type FieldInput } from '../../privacy/access/index.js';
+import type { AuditSink } from '../../privacy/audit/index.js';
+import type { FieldWriter } from '../../privacy/vault/index.js';
+import type { PaymentProvider, ProviderResult } from './payment-provider.js';
+import { refundPayment } from './payment-refunds.js';
+import type {
+  PaymentRecord,
+  PaymentStatus,
+  PaymentsService,
+  RecordPaymentInput,
+} from './payment-record.js';
+import type { PaymentsTables, PaymentTable } from './payments-migration.js';
+
+/** What the payments service is built from. */
+export interface PaymentsDeps {
+  readonly db: Kysely<PaymentsTables>;
+  readonly provider: PaymentProvider;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+const RECORD_COLUMNS = [
+  'id',
+  'order_id',
+  'subject_id',
+  'provider',
+  'authorisation_id',
+  'status',
+  'amount_minor',
+  'captured_minor',
+  'refunded_minor',
+  'currency',
+  'created_at',
+] as const;
+
+type RecordRow = Pick<PaymentTable, (typeof RECORD_COLUMNS)[number]>;
+
+function toRecord(row: RecordRow): PaymentRecord {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    subjectId: row.subject_id,
+    provider: row.provider,
+    authorisationId: row.authorisation_id,
+    status: row.status as PaymentStatus,
+    amountMinor: Number(row.amount_minor),
+    capturedMinor: Number(row.captured_minor),
+    refundedMinor: Number(row.refunded_minor),
+    currency: row.currency,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}
+
+/** The payments service over one provider (see PaymentsService). */
+export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
+  const { db, provider, clock } = deps;
+
+  return {
+    provider,
+
+    authorise: (input) => provider.authorise(input),
+
+    async record<DB>(trx: Transaction<DB>, writer: FieldWriter, input: RecordPaymentInput) {
+      const { paymentId: id, authorisation } = input;
+      const card = authorisation.card;
+      const now = clock.now();
+      const expiry = `${String(card.expMonth).padStart(2, '0')}/${card.expYear}`;
+      await tablesOf<PaymentsTables>(trx)
+        .insertInto('payments')
+        .values({
+          id,
+          order_id: input.orderId,
+          subject_id: input.subjectId,
+          provider: provider.name,
+          authorisation_id: authorisation.authorisationId,
+          status: 'authorised',
+          amount_minor: input.amountMinor,
+          captured_minor: 0,
+          refunded_minor: 0,
+          currency: input.currency,
+          provider_token: writer.seal('payments.provider_token', id, input.token),
+          card_brand: writer.seal('payments.card_brand', id, card.brand),
+          card_last4: writer.seal('payments.card_last4', id, card.last4),
+          card_expiry: writer.seal('payments.card_expiry', id, expiry),
+          created_at: now.getTime(),
+          updated_at: now.getTime(),
+        })
+        .execute();
+      await deps.audit.record(
+        [
+          {
+            occurredAt: now,
+            actorId: auditActorId(input.actor),
+            actorRole: auditActorRole(input.actor),
+            action: 'payment.record',
+            purpose: 'payment',
+            subjectId: input.subjectId,
+            categories: ['payment.token', 'payment.card'],
+            decision: 'none',
+            requestId: input.requestId,
+            outcome: 'success',
+            detail: {
+              paymentId: id,
+              orderId: input.orderId,
+              amountMinor: input.amountMinor,
+              currency: input.currency,
+              provider: provider.name,
+            },
+          },
+        ],
+        trx,
+      );
+    },
+
+    async capture(paymentId: string): Promise<ProviderResult> {
+      const row = await db
+        .selectFrom('payments')
+        .select(['authorisation_id', 'status', 'amount_minor'])
+        .where('id', '=', paymentId)
+        .executeTakeFirst();
+      if (row === undefined) return { ok: false, reason: 'payment_not_found' };
+      if (row.status === 'voided') return { ok: false, reason: 'authorisation_voided' };
+      if (row.status !== 'authorised') return { ok: true };
+      const amount = Number(row.amount_minor);
+      const result = await provider.capture({
+        authorisationId: row.authorisation_id,
+        amountMinor: amount,
+        idempotencyKey: `capture:${paymentId}`,
+      });
+      if (!result.ok) return result;
+      await db
+        .updateTable('payments')
+        .set({ status: 'captured', captured_minor: amount, updated_at: clock.now().getTime() })
+        .where('id', '=', paymentId)
+        .where('status', '=', 'authorised')
+        .execute();
+      return { ok: true };
+    },
+
+    async voidAuthorisation(authorisationId: string, idempotencyKey: string): Promise<void> {
+      const result = await provider.void({ authorisationId, idempotencyKey });
+      if (!result.ok) {
+        deps.logger.warn({ authorisationId, reason: result.reason }, 'authorisation not voided');
+        return;
+      }
+      await db
+        .updateTable('payments')
+        .set({ status: 'voided', updated_at: clock.now().getTime() })
+        .where('provider', '=', provider.name)
+        .where('authorisation_id', '=', authorisationId)
+        .where('status', '=', 'authorised')
+        .execute();
+    },
+
+    refund: (paymentId, amountMinor, idempotencyKey) =>
+      refundPayment(deps, paymentId, amountMinor, idempotencyKey),
+
+    async forOrder(orderId: string): Promise<PaymentRecord[]> {
+      const rows = await db
+        .selectFrom('payments')
+        .select(RECORD_COLUMNS)
+        .where('order_id', '=', orderId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async cardFields(paymentId: string): Promise<FieldInput[]> {
+      const row = await db
+        .selectFrom('payments')
+        .select(['card_brand', 'card_last4', 'card_expiry'])
+        .where('id', '=', paymentId)
+        .executeTakeFirst();
+      if (row === undefined) return [];
+      return [
+        { field: 'payments.card_brand', rowId: paymentId, sealed: row.card_brand },
+        { field: 'payments.card_last4', rowId: paymentId, sealed: row.card_last4 },
+        { field: 'payments.card_expiry', rowId: paymentId, sealed: row.card_expiry },
+      ];
+    },
+  };
+}

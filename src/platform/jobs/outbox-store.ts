@@ -1,0 +1,140 @@
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { engineOf, tablesOf } from '../db/index.js';
+import type { OutboxTables } from './outbox-migration.js';
+import type { OutboxPayload } from './outbox-payload.js';
+
+/** A job as a worker holds it. */
+export interface ClaimedJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: OutboxPayload;
+  /** Including the delivery that is starting. */
+  readonly attempts: number;
+}
+
+type Due = ExpressionBuilder<OutboxTables, 'outbox_jobs'>;
+
+/** Open, due, and not held by a live lease. */
+function due(eb: Due, now: number, kinds: readonly string[]) {
+  return eb.and([
+    eb('completed_at', 'is', null),
+    eb('dead_at', 'is', null),
+    eb('available_at', '<=', now),
+    eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]),
+    eb('kind', 'in', kinds),
+  ]);
+}
+
+/** The SQL of the outbox: insert in the caller's transaction; claim, settle and renew. */
+export class OutboxStore {
+  readonly #db: Kysely<OutboxTables>;
+  readonly #postgres: boolean;
+
+  constructor(db: object) {
+    this.#db = tablesOf<OutboxTables>(db);
+    this.#postgres = engineOf(this.#db) === 'postgres';
+  }
+
+  /** Writes a job in the caller's transaction, so it exists exactly when the change does. */
+  async insert<DB>(
+    trx: Transaction<DB>,
+    job: { id: string; kind: string; payload: OutboxPayload; availableAt: number; now: number },
+  ): Promise<void> {
+    await tablesOf<OutboxTables>(trx)
+      .insertInto('outbox_jobs')
+      .values({
+        id: job.id,
+        kind: job.kind,
+        payload: JSON.stringify(job.payload),
+        attempts: 0,
+        available_at: job.availableAt,
+        created_at: job.now,
+      })
+      .execute();
+  }
+
+  /**
+   * Takes up to `limit` due jobs of the given kinds for `worker` until `leaseUntil`, in one
+   * statement. On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so
+   * concurrent workers take disjoint sets without waiting on each other; the outer
+   * condition is checked again on the locked rows. On SQLite the statement runs under the
+   * database's single write lock, so the conditional UPDATE alone makes the claim exclusive.
+   */
+  async claim(input: {
+    worker: string;
+    kinds: readonly string[];
+    now: number;
+    leaseUntil: number;
+    limit: number;
+  }): Promise<ClaimedJob[]> {
+    const { worker, kinds, now, leaseUntil, limit } = input;
+    if (kinds.length === 0) return [];
+    let candidates = this.#db
+      .selectFrom('outbox_jobs')
+      .select('id')
+      .where((eb) => due(eb, now, kinds))
+      .orderBy('available_at')
+      .limit(limit);
+    if (this.#postgres) candidates = candidates.forUpdate().skipLocked();
+    const rows = await this.#db
+      .updateTable('outbox_jobs')
+      .set({
+        claimed_until: leaseUntil,
+        claimed_by: worker,
+        attempts: sql<number>`attempts + 1`,
+      })
+      .where('id', 'in', candidates)
+      .where((eb) => due(eb, now, kinds))
+      .returning(['id', 'kind', 'payload', 'attempts'])
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      payload: JSON.parse(row.payload) as OutboxPayload,
+      attempts: Number(row.attempts),
+    }));
+  }
+
+  /** Marks a delivered job done; false when this worker no longer held it. */
+  async complete(id: string, worker: string, now: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('outbox_jobs')
+      .set({ completed_at: now, claimed_until: null })
+      .where('id', '=', id)
+      .where('claimed_by', '=', worker)
+      .where('completed_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is null. */
+  async fail(
+    id: string,
+    worker: string,
+    facts: { code: string; now: number; retryAt: number | null },
+  ): Promise<void> {
+    await this.#db
+      .updateTable('outbox_jobs')
+      .set({
+        last_error: facts.code,
+        claimed_until: null,
+        ...(facts.retryAt === null ? { dead_at: facts.now } : { available_at: facts.retryAt }),
+      })
+      .where('id', '=', id)
+      .where('claimed_by', '=', worker)
+      .where('completed_at', 'is', null)
+      .execute();
+  }
+
+  /** Extends the lease on jobs still being delivered, so no other worker takes them. */
+  async renew(ids: readonly string[], worker: string, leaseUntil: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#db
+      .updateTable('outbox_jobs')
+      .set({ claimed_until: leaseUntil })
+      .where('id', 'in', ids)
+      .where('claimed_by', '=', worker)
+      .where('completed_at', 'is', null)
+      .execute();
+  }
+}

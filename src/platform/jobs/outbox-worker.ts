@@ -1,0 +1,214 @@
+import type { Clock } from '../clock.js';
+import { isAppError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import { backoffDelay, type BackoffPolicy } from './outbox-backoff.js';
+import type { ClaimedJob, OutboxStore } from './outbox-store.js';
+
+/** Delivers one job; throwing means "try again later". */
+export type OutboxHandler = (job: ClaimedJob) => Promise<void>;
+
+/** How a worker claims, retries and gives up. */
+export interface OutboxWorkerSettings {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A random id naming this worker in `claimed_by`. */
+  readonly workerId: string;
+  readonly batchSize: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly random: () => number;
+}
+
+/** What one claim-and-deliver round did. */
+interface Round {
+  readonly claimed: number;
+  readonly delivered: number;
+}
+
+const CODE_SHAPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+
+/** The code a failure is recorded and logged under; messages may hold values, codes do not. */
+export function failureCode(error: unknown): string {
+  if (isAppError(error)) return error.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CODE_SHAPE.test(code) ? code : 'HANDLER_FAILED';
+}
+
+// A locally enqueued job is looked for again until it shows up (its transaction commits)
+// or this long has passed (it was rolled back); the poll covers anything later.
+const AWAIT_COMMIT_MS = 2_000;
+
+/**
+ * Claims due jobs and runs their handlers. Rounds never overlap within one worker (drain,
+ * poll and nudges queue behind each other), so `close` and `drain` only have to wait for
+ * the round in progress; other instances are kept apart by the claim itself.
+ */
+export class OutboxWorker {
+  readonly #store: OutboxStore;
+  readonly #handlers: ReadonlyMap<string, OutboxHandler>;
+  readonly #s: OutboxWorkerSettings;
+  #chain: Promise<unknown> = Promise.resolve();
+  #running = false;
+  #poll: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Timeout | undefined;
+  /** Locally enqueued job ids not yet claimed, with when they were enqueued (monotonic ms). */
+  readonly #awaited = new Map<string, number>();
+
+  constructor(
+    store: OutboxStore,
+    handlers: ReadonlyMap<string, OutboxHandler>,
+    settings: OutboxWorkerSettings,
+  ) {
+    this.#store = store;
+    this.#handlers = handlers;
+    this.#s = settings;
+  }
+
+  /** Starts polling; idempotent. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedulePoll();
+  }
+
+  /** A job was enqueued here: look for it at once, and again until its transaction commits. */
+  nudge(jobId: string): void {
+    if (!this.#running) return;
+    this.#awaited.set(jobId, performance.now());
+    this.#scheduleSoon(0);
+  }
+
+  /** Delivers every job due now, waiting for a round in progress; resolves with the count delivered. */
+  async drain(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const round = await this.#serial(() => this.#round());
+      delivered += round.delivered;
+      if (round.claimed === 0) return delivered;
+    }
+  }
+
+  /** Stops polling and waits for the handlers in flight. */
+  async close(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#poll);
+    clearTimeout(this.#soon);
+    this.#poll = undefined;
+    this.#soon = undefined;
+    this.#awaited.clear();
+    await this.#chain;
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(work);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  #schedulePoll(): void {
+    clearTimeout(this.#poll);
+    if (!this.#running) return;
+    this.#poll = setTimeout(() => void this.#tick(), this.#s.pollMs);
+    // The worker never keeps a process alive on its own: its owner closes it.
+    this.#poll.unref();
+  }
+
+  #scheduleSoon(ms: number): void {
+    if (!this.#running || this.#soon !== undefined) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      void this.#tick();
+    }, ms);
+    this.#soon.unref();
+  }
+
+  async #tick(): Promise<void> {
+    if (!this.#running) return;
+    try {
+      let round: Round;
+      do {
+        round = await this.#serial(() => this.#round());
+      } while (round.claimed === this.#s.batchSize && this.#running);
+    } catch (error) {
+      this.#s.logger.error({ code: failureCode(error) }, 'outbox round failed');
+    }
+    this.#recheckAwaited();
+    this.#schedulePoll();
+  }
+
+  #recheckAwaited(): void {
+    const now = performance.now();
+    let oldest = now;
+    for (const [id, since] of this.#awaited) {
+      if (now - since > AWAIT_COMMIT_MS) this.#awaited.delete(id);
+      else oldest = Math.min(oldest, since);
+    }
+    // Back off from 10 ms as the transaction stays open longer.
+    if (this.#awaited.size > 0) this.#scheduleSoon(Math.min(500, Math.max(10, (now - oldest) / 2)));
+  }
+
+  async #round(): Promise<Round> {
+    const now = this.#s.clock.now().getTime();
+    const jobs = await this.#store.claim({
+      worker: this.#s.workerId,
+      kinds: [...this.#handlers.keys()],
+      now,
+      leaseUntil: now + this.#s.leaseMs,
+      limit: this.#s.batchSize,
+    });
+    if (jobs.length === 0) return { claimed: 0, delivered: 0 };
+    for (const job of jobs) this.#awaited.delete(job.id);
+    const inFlight = new Set(jobs.map((job) => job.id));
+    const renewal = setInterval(() => {
+      const until = this.#s.clock.now().getTime() + this.#s.leaseMs;
+      this.#store.renew([...inFlight], this.#s.workerId, until).catch((error: unknown) => {
+        this.#s.logger.error({ code: failureCode(error) }, 'outbox lease renewal failed');
+      });
+    }, this.#s.leaseMs / 3);
+    renewal.unref();
+    try {
+      const results = await Promise.all(
+        jobs.map((job) => this.#deliver(job).finally(() => inFlight.delete(job.id))),
+      );
+      return { claimed: jobs.length, delivered: results.filter(Boolean).length };
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async #deliver(job: ClaimedJob): Promise<boolean> {
+    const handler = this.#handlers.get(job.kind);
+    try {
+      if (handler === undefined)
+        throw Object.assign(new Error('no handler'), { code: 'OUTBOX_NO_HANDLER' });
+      await handler(job);
+    } catch (error) {
+      await this.#failed(job, failureCode(error));
+      return false;
+    }
+    const now = this.#s.clock.now().getTime();
+    const held = await this.#store.complete(job.id, this.#s.workerId, now);
+    if (!held) {
+      // The lease ran out during delivery and another worker took the job: it will be
+      // delivered again, which at-least-once delivery allows.
+      this.#s.logger.warn({ jobId: job.id, kind: job.kind }, 'outbox lease lost during delivery');
+    }
+    return true;
+  }
+
+  async #failed(job: ClaimedJob, code: string): Promise<void> {
+    const now = this.#s.clock.now().getTime();
+    const dead = job.attempts >= this.#s.maxAttempts;
+    const retryInMs = dead ? null : backoffDelay(job.attempts, this.#s.backoff, this.#s.random);
+    await this.#store.fail(job.id, this.#s.workerId, {
+      code,
+      now,
+      retryAt: retryInMs === null ? null : now + retryInMs,
+    });
+    const facts = { jobId: job.id, kind: job.kind, code, attempts: job.attempts };
+    if (dead) this.#s.logger.warn(facts, 'outbox job dead after its last attempt');
+    else this.#s.logger.info({ ...facts, retryInMs }, 'outbox job failed; retrying later');
+  }
+}

@@ -1,0 +1,114 @@
+import type { Transaction } from 'kysely';
+import { systemClock, type Clock } from '../clock.js';
+import { AppError } from '../errors/index.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../logging/index.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './outbox-backoff.js';
+import { jobsErrors } from './outbox-errors.js';
+import { PayloadGuard, type OutboxPayload } from './outbox-payload.js';
+import { OutboxStore } from './outbox-store.js';
+import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
+
+/** A job handed to its handler. */
+export interface OutboxJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly payload: OutboxPayload;
+  /** Deliveries started so far, this one included (1 on the first). */
+  readonly attempts: number;
+}
+
+/**
+ * The transactional outbox: effects on other modules, mail and processors are written in
+ * the same transaction as the change that causes them and delivered at least once after
+ * it commits. Payloads carry ids and codes; handlers read what they need when they run.
+ */
+export interface Outbox {
+  /** Inside the caller's transaction; payload carries ids and codes only (checked: refuses keys that are personal-field aliases, e.g. email, name, phone, address). Returns the job id. */
+  enqueue<DB>(
+    trx: Transaction<DB>,
+    kind: string,
+    payload: OutboxJob['payload'],
+    options?: { availableAt?: Date },
+  ): Promise<string>;
+  /** Registers the handler of a kind (at wiring time). A handler that throws is retried with backoff; after maxAttempts the job is dead. */
+  handle(kind: string, handler: (job: OutboxJob) => Promise<void>): void;
+  /** Delivers every job that is due now, then resolves with the count (tests, CLI). */
+  drain(): Promise<number>;
+}
+
+/** An outbox with its background worker's lifecycle. */
+export interface RunningOutbox extends Outbox {
+  /** Starts polling (every `pollMs`) and delivering after local enqueues. */
+  start(): void;
+  /** Stops the worker and waits for the handlers in flight. */
+  close(): Promise<void>;
+}
+
+/** Settings of an outbox; all but the database are optional. */
+export interface OutboxOptions {
+  /** The app's Kysely instance, typed with any tables (only `outbox_jobs` is used). */
+  readonly db: object;
+  readonly clock?: Clock;
+  readonly logger: Logger;
+  /** Extra payload keys to refuse: every alias of the privacy inventory, given by the wiring. */
+  readonly refusedKeys?: Iterable<string>;
+  /** Attempts before a job is dead (8). */
+  readonly maxAttempts?: number;
+  readonly backoff?: BackoffPolicy;
+  /** Jitter source, [0, 1); tests pass a fixed one. */
+  readonly random?: () => number;
+  /** Jobs claimed per round (16). */
+  readonly batchSize?: number;
+  /** How long a claim holds a job; renewed while its handler runs (60 s). */
+  readonly leaseMs?: number;
+  /** How often the worker looks for due jobs (1 s). */
+  readonly pollMs?: number;
+}
+
+const KIND_SHAPE = /^[a-z][a-z0-9_.:-]{0,63}$/;
+
+function checkKind(kind: string): void {
+  if (!KIND_SHAPE.test(kind)) throw new AppError(jobsErrors.OUTBOX_KIND_INVALID);
+}
+
+/** Creates an outbox on a migrated database (`0014_platform_outbox`). */
+export function createOutbox(options: OutboxOptions): RunningOutbox {
+  const clock = options.clock ?? systemClock;
+  const store = new OutboxStore(options.db);
+  const guard = new PayloadGuard(options.refusedKeys ?? []);
+  const handlers = new Map<string, OutboxHandler>();
+  const worker = new OutboxWorker(store, handlers, {
+    clock,
+    logger: options.logger,
+    workerId: newId('wrk'),
+    batchSize: options.batchSize ?? 16,
+    leaseMs: options.leaseMs ?? 60_000,
+    pollMs: options.pollMs ?? 1_000,
+    maxAttempts: options.maxAttempts ?? 8,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    random: options.random ?? Math.random,
+  });
+  return {
+    async enqueue(trx, kind, payload, enqueueOptions = {}) {
+      checkKind(kind);
+      guard.check(payload);
+      const id = newId('job');
+      const now = clock.now().getTime();
+      const availableAt = enqueueOptions.availableAt?.getTime() ?? now;
+      await store.insert(trx, { id, kind, payload: { ...payload }, availableAt, now });
+      // Never delivered inside the caller's transaction: the worker looks on a later turn,
+      // and again until the transaction has committed (or is given up as rolled back).
+      if (availableAt <= now && handlers.has(kind)) worker.nudge(id);
+      return id;
+    },
+    handle(kind, handler) {
+      checkKind(kind);
+      if (handlers.has(kind)) throw new Error(`Outbox kind ${kind} already has a handler`);
+      handlers.set(kind, handler);
+    },
+    drain: () => worker.drain(),
+    start: () => worker.start(),
+    close: () => worker.close(),
+  };
+}

@@ -1,0 +1,130 @@
+import type { CartSnapshot } from '../../../commerce/carts/index.js';
+import type { StockLine } from '../../../commerce/catalog/index.js';
+import type { OrderLine } from '../../../commerce/orders/index.js';
+import type { CheckoutDeps } from '../checkout-deps.js';
+import { need, type CheckoutFailure, type CheckoutState } from '../checkout-state.js';
+import { DONE, type Step } from '../step-runner.js';
+
+/** Thrown inside the transaction to roll it back with an expected outcome. */
+class Rollback extends Error {
+  constructor(readonly failure: CheckoutFailure) {
+    super(failure.kind);
+  }
+}
+
+const SYSTEM = { kind: 'system', name: 'checkout' } as const;
+
+/** Units per variant, summed, so a variant on two lines is reserved once. */
+function stockLines(cart: CartSnapshot): StockLine[] {
+  const units = new Map<string, number>();
+  for (const line of cart.lines) {
+    units.set(line.variantId, (units.get(line.variantId) ?? 0) + line.quantity);
+  }
+  return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
+}
+
+function orderLines(cart: CartSnapshot): OrderLine[] {
+  return cart.lines.map((line) => ({
+    variantId: line.variantId,
+    productTitle: line.productTitle,
+    variantTitle: line.variantTitle,
+    sku: line.sku,
+    quantity: line.quantity,
+    unitPriceMinor: line.unitPriceMinor,
+    lineTotalMinor: line.lineTotalMinor,
+  }));
+}
+
+/**
+ * The one transaction: the cart is marked checked out, the order created as `placed`, the
+ * payment recorded, the consents given recorded with the policy version shown, the
+ * confirmation mail queued, and the stock reserved — last, so the busiest rows (popular
+ * variants) stay locked for the shortest time. A concurrent checkout of the same cart or
+ * a shortage rolls everything back. Undo, once committed (a later step failed): the order
+ * is cancelled and its stock given back, in one transaction.
+ */
+export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFailure> {
+  return {
+    name: 'place-order',
+    run: async (state) => {
+      const cart = need(state.cart, 'cart');
+      const authorisation = need(state.authorisation, 'authorisation');
+      const subjectId = need(state.subjectId, 'subject');
+      const writer = need(state.writer, 'writer');
+      const { form, requestId, customerId } = state.request;
+      const { orderId, paymentId, actor, consents } = state;
+      const now = deps.clock.now();
+      try {
+        state.number = await deps.db.transaction().execute(async (trx) => {
+          if (!(await deps.carts.markCheckedOut(trx, cart.id, orderId))) {
+            throw new Rollback({ kind: 'cart_checked_out' });
+          }
+          const { number } = await deps.orders.create(trx, writer, {
+            orderId,
+            subjectId,
+            customerId,
+            contact: {
+              email: form.email,
+              name: form.name,
+              ...(form.phone === undefined ? {} : { phone: form.phone }),
+            },
+            shippingAddress: form.shippingAddress,
+            ...(form.billingAddress === undefined ? {} : { billingAddress: form.billingAddress }),
+            lines: orderLines(cart),
+            totals: {
+              currency: cart.currency,
+              subtotalMinor: cart.subtotalMinor,
+              taxMinor: cart.taxMinor,
+              totalMinor: cart.totalMinor,
+            },
+            actor,
+            requestId,
+          });
+          await deps.payments.record(trx, writer, {
+            paymentId,
+            orderId,
+            subjectId,
+            token: form.paymentToken,
+            amountMinor: cart.totalMinor,
+            currency: cart.currency,
+            authorisation,
+            actor,
+            requestId,
+          });
+          if (consents !== undefined) {
+            await deps.consent.record(trx, subjectId, consents, {
+              policyVersion: deps.settings.policyVersion,
+              collectionPoint: 'checkout',
+              recordedAt: now,
+            });
+          }
+          await deps.outbox.enqueue(trx, 'order.confirmation', { orderId });
+          const reservation = await deps.catalog.reserve(trx, stockLines(cart));
+          if (!reservation.ok) {
+            throw new Rollback({ kind: 'out_of_stock', shortages: reservation.shortages });
+          }
+          return number;
+        });
+      } catch (error) {
+        if (error instanceof Rollback) return { ok: false, failure: error.failure };
+        throw error;
+      }
+      state.committed = true;
+      state.status = 'placed';
+      return DONE;
+    },
+    undo: async (state) => {
+      const cart = need(state.cart, 'cart');
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.orders.transition(
+          state.orderId,
+          'cancelled',
+          { actor: SYSTEM, requestId: state.request.requestId, reason: 'checkout_failed' },
+          trx,
+        );
+        await deps.catalog.release(trx, stockLines(cart));
+      });
+      state.status = 'cancelled';
+    },
+  };
+}
