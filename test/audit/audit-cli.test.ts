@@ -57,7 +57,8 @@ describeEachEngine('custodia audit CLI (C3.3)', (engine) => {
       expect(top?.stdout).toContain(command);
     }
     expect(verify?.stdout).toMatch(/--public-key <file>[\s\S]*--checkpoints <file>/);
-    expect(proof?.stdout).toMatch(/<seq>[\s\S]*--id/);
+    expect(verify?.stdout).toContain('--workers <n>');
+    expect(proof?.stdout).toMatch(/<entry>[\s\S]*id:1234[\s\S]*--id/);
     expect(exported?.stdout).toContain('--from <treeSize>');
     expect(consistency?.stdout).toMatch(/<old>[\s\S]*\[new\]/);
     expect(verifyProof?.stdout).toContain('<file>');
@@ -73,13 +74,13 @@ describeEachEngine('custodia audit CLI (C3.3)', (engine) => {
       /Audit log intact: 30 entries, 3 signed checkpoints; the latest covers 30 entries, 0 await the next; 2 events not sealed yet \(\d+ entries\/s\)/,
     );
     expect(await counts()).toEqual(before);
-    const json = await cli('verify', '--json');
-    expect(JSON.parse(json.stdout)).toEqual({
-      ok: true,
-      entries: 30,
-      checkpoints: 3,
-      coveredEntries: 30,
-    });
+    const intact = { ok: true, entries: 30, checkpoints: 3, coveredEntries: 30 };
+    const [json, threaded] = await Promise.all([
+      cli('verify', '--json'),
+      cli('verify', '--json', '--workers', '2', '--batch-size', '4'),
+    ]);
+    expect(JSON.parse(json.stdout)).toEqual(intact);
+    expect(JSON.parse(threaded.stdout)).toEqual(intact);
   });
 
   it('verify: exit 1 with one line naming the first bad entry, then the first bad checkpoint', async () => {
@@ -145,6 +146,13 @@ describeEachEngine('custodia audit CLI (C3.3)', (engine) => {
     expect(proof.event).toMatchObject({ id: row.id, action: row.action });
     const byId = await cli('proof', String(row.id), '--id');
     expect(JSON.parse(byId.stdout)).toMatchObject({ seq: 17 });
+    // The argument's shape tells a seq from an event id; both are whole numbers in the log.
+    const [byShape, bySeq] = await Promise.all([
+      cli('proof', `id:${row.id}`),
+      cli('proof', 'seq:17'),
+    ]);
+    expect(JSON.parse(byShape.stdout)).toEqual(proof);
+    expect(JSON.parse(bySeq.stdout)).toEqual(proof);
     // The offline check, from the CLI too: with the key kept, and after a change.
     const pem = file('audit-public.pem', f.key.publicKeyPem());
     const saved = file('proof.json', result.stdout);
@@ -167,7 +175,26 @@ describeEachEngine('custodia audit CLI (C3.3)', (engine) => {
     expect(result.stderr).toBe(
       'custodia: Audit entry 31 is not covered by the latest checkpoint (entries 1..30)\n',
     );
-    expect((await cli('proof', 'abc')).code).toBe(1);
+    const unread = await Promise.all(
+      [['abc'], ['id:x'], ['seq:0'], ['ID:3'], ['seq:3', '--id']].map((args) =>
+        cli('proof', ...args),
+      ),
+    );
+    expect(unread.map((r) => r.code)).toEqual([1, 1, 1, 1, 1]);
+    expect(unread[0]?.stderr).toContain('must be a seq (42 or seq:42) or an event id (id:1234)');
+    expect(unread[4]?.stderr).toBe(
+      'custodia: --id reads a plain number as an event id; drop it or the seq: prefix\n',
+    );
+    const noSuchId = await cli('proof', 'id:999999');
+    expect(noSuchId.stderr).toBe('custodia: No audit event has id 999999\n');
+    const unsealed = await f.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('seq', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect((await cli('proof', `id:${unsealed.id}`)).stderr).toBe(
+      `custodia: Audit event ${unsealed.id} is not sealed yet\n`,
+    );
   });
 
   it('export-checkpoints and consistency: the log only grew', async () => {

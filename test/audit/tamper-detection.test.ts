@@ -13,120 +13,14 @@ import { checkpointFromJson, checkpointToJson } from '../../src/privacy/audit/in
 import type { Kysely } from 'kysely';
 import { describeEachEngine } from '../helpers/test-engines.js';
 import { openAuditLogFixture, type AuditLogFixture } from './audit-log-fixture.js';
-import {
-  applyTamper,
-  CHECKPOINT_TARGETS,
-  ENTRY_TARGETS,
-  expectedPlace,
-  type LogShape,
-  type Tamper,
-} from './tamper.js';
+import { tamperArbitrary } from './tamper-arbitrary.js';
+import { applyTamper, expectedPlace, type LogShape, type Tamper } from './tamper.js';
 
 // Irregular batches, each closed by a checkpoint: sizes 5, 6, 15, 18, 30, 37, 39, 47, 53, 60.
 const BATCHES = [5, 1, 9, 3, 12, 7, 2, 8, 6, 7];
 const RUNS = { sqlite: 1000, postgres: 100 } as const;
 
 class RolledBack extends Error {}
-
-function tampers(log: LogShape): fc.Arbitrary<Tamper> {
-  const n = log.size;
-  const seq = fc.integer({ min: 1, max: n });
-  const rehash = fc.boolean();
-  const checkpointIndex = fc.nat(log.checkpoints.length - 1);
-  const sizeAt = (i: number) => log.checkpoints[i] ?? n;
-  const free = fc.integer({ min: 1, max: n + 5 }).filter((size) => !log.checkpoints.includes(size));
-  return fc.oneof(
-    fc.record({
-      on: fc.constant('entry' as const),
-      act: fc.constant('modify' as const),
-      seq,
-      field: fc.constantFrom(...ENTRY_TARGETS),
-      rehash,
-    }),
-    fc.record({
-      on: fc.constant('entry' as const),
-      act: fc.constant('modify' as const),
-      seq,
-      field: fc.constantFrom('leaf_hash' as const, 'chain_hash' as const),
-      rehash: fc.constant(false),
-    }),
-    fc.record({
-      on: fc.constant('entry' as const),
-      act: fc.constant('delete' as const),
-      seq,
-      rehash,
-    }),
-    // Appending after the last checkpoint, hashes and all, is what sealing does: only a
-    // later checkpoint can vouch for it, so rehashed inserts go inside the signed log.
-    fc.oneof(
-      fc.record({
-        on: fc.constant('entry' as const),
-        act: fc.constant('insert' as const),
-        seq: fc.integer({ min: 1, max: n + 1 }),
-        rehash: fc.constant(false),
-      }),
-      fc.record({
-        on: fc.constant('entry' as const),
-        act: fc.constant('insert' as const),
-        seq,
-        rehash: fc.constant(true),
-      }),
-    ),
-    fc
-      .tuple(seq, seq, rehash)
-      .filter(([a, b]) => a !== b)
-      .map(([a, b, r]) => ({
-        on: 'entry' as const,
-        act: 'reorder' as const,
-        seq: a,
-        other: b,
-        rehash: r,
-      })),
-    fc
-      .tuple(checkpointIndex, fc.constantFrom(...CHECKPOINT_TARGETS), fc.nat())
-      .map(([i, field, noise]) => {
-        const low = i === 0 ? 0 : sizeAt(i - 1);
-        const high = i === log.checkpoints.length - 1 ? n + 1 : sizeAt(i + 1);
-        const choices = Array.from({ length: high - low - 1 }, (_, k) => low + 1 + k).filter(
-          (s) => s !== sizeAt(i),
-        );
-        // A checkpoint squeezed between two neighbours cannot move: change its signature instead.
-        const target = field === 'tree_size' && choices.length === 0 ? 'signature' : field;
-        return {
-          on: 'checkpoint' as const,
-          act: 'modify' as const,
-          treeSize: sizeAt(i),
-          field: target,
-          to: choices[noise % Math.max(1, choices.length)] ?? 0,
-        };
-      }),
-    checkpointIndex.map((i) => ({
-      on: 'checkpoint' as const,
-      act: 'delete' as const,
-      treeSize: sizeAt(i),
-    })),
-    fc.record({
-      on: fc.constant('checkpoint' as const),
-      act: fc.constant('forge' as const),
-      treeSize: free,
-      how: fc.constantFrom(
-        'random' as const,
-        'copied' as const,
-        'own-key' as const,
-        'own-key-real-id' as const,
-      ),
-    }),
-    fc
-      .tuple(checkpointIndex, checkpointIndex)
-      .filter(([a, b]) => a !== b)
-      .map(([a, b]) => ({
-        on: 'checkpoint' as const,
-        act: 'reorder' as const,
-        treeSize: sizeAt(a),
-        other: sizeAt(b),
-      })),
-  );
-}
 
 describeEachEngine('tamper detection (C3.3)', (engine) => {
   let f: AuditLogFixture;
@@ -191,7 +85,7 @@ describeEachEngine('tamper detection (C3.3)', (engine) => {
 
   it('fails on any single alteration and names the first place that no longer matches', async () => {
     await fc.assert(
-      fc.asyncProperty(tampers(log), fc.boolean(), async (tamper, withCopy) => {
+      fc.asyncProperty(tamperArbitrary(log), fc.boolean(), async (tamper, withCopy) => {
         // Deleting the newest checkpoint leaves a log that is merely older: only the
         // exported copy can tell (docs/audit.md: keep checkpoints elsewhere).
         const newest =

@@ -95,6 +95,7 @@ interface VerifyFlags extends ConfigFlags {
   publicKey?: string;
   checkpoints?: string;
   batchSize: number;
+  workers?: number;
   json?: boolean;
 }
 
@@ -110,6 +111,11 @@ function verifyCommand(): Command {
         'checkpoints exported earlier (custodia audit export-checkpoints): each must still match; their public key is used unless --public-key is given',
       )
       .option('--batch-size <n>', 'entries read per query', wholeNumber(1), 5000)
+      .option(
+        '--workers <n>',
+        'reader threads beside the main one on SQLite (default: one per idle further core, at most 3, for 20,000 entries or more)',
+        wholeNumber(0),
+      )
       .option('--json', 'print the result as JSON instead of a progress bar and a sentence'),
   ).action(async (flags: VerifyFlags) => {
     const config = configFrom(flags);
@@ -132,6 +138,7 @@ function verifyCommand(): Command {
       let begun = false;
       const result = await verifyAuditLog(db, key, {
         batchSize: flags.batchSize,
+        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
         trusted: exported?.checkpoints ?? [],
         onProgress: ({ done, total }) => {
           if (!begun) progress?.start(total);
@@ -186,29 +193,59 @@ async function keyOrNothingSealed(config: Config, db: AuditDb): Promise<KeyObjec
   throw new StartupError(`No audit signing key at ${path}: pass --public-key`);
 }
 
+/** Which entry `audit proof` is asked about: its place in the log, or its event id. */
+type EntryRef = { readonly by: 'seq' | 'id'; readonly value: number; readonly named: boolean };
+
+/**
+ * Reads the entry argument by its shape: `42` or `seq:42` is a seq, `id:1234` an event id.
+ * Both are whole numbers in the log, so an event id needs its prefix (or `--id`).
+ */
+function entryRef(value: string): EntryRef {
+  const match = /^(?:(seq|id):)?(\d+)$/.exec(value);
+  const number = Number(match?.[2]);
+  if (match === null || !Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError(
+      'must be a seq (42 or seq:42) or an event id (id:1234), a whole number of at least 1',
+    );
+  }
+  return { by: match[1] === 'id' ? 'id' : 'seq', value: number, named: match[1] !== undefined };
+}
+
+/** The seq of the entry the argument names; a one-line failure when there is none. */
+async function seqOf(db: AuditDb, ref: EntryRef): Promise<number> {
+  if (ref.by === 'seq') return ref.value;
+  const row = await db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('id', '=', ref.value)
+    .executeTakeFirst();
+  if (row === undefined) throw new StartupError(`No audit event has id ${ref.value}`);
+  if (row.seq === null) throw new StartupError(`Audit event ${ref.value} is not sealed yet`);
+  return Number(row.seq);
+}
+
 function proofCommand(): Command {
   return withConfigOption(
     new Command('proof')
       .description(
         'print, as JSON, the inclusion proof of one entry against the latest signed checkpoint, with the checkpoint and public key, for checking offline',
       )
-      .argument('<seq>', 'the entry’s seq (its place in the sealed log)', wholeNumber(1))
-      .option('--id', 'the argument is the event id rather than its seq'),
-  ).action(async (number: number, flags: ConfigFlags & { id?: boolean }) => {
+      .argument(
+        '<entry>',
+        'the entry: its seq (42, or seq:42: its place in the sealed log) or its event id (id:1234)',
+        entryRef,
+      )
+      .option('--id', 'read a plain number as the event id rather than the seq'),
+  ).action(async (ref: EntryRef, flags: ConfigFlags & { id?: boolean }) => {
     const config = configFrom(flags);
     const key = signingKey(config);
     await withAuditDb(config, async (db) => {
-      let seq = number;
-      if (flags.id === true) {
-        const row = await db
-          .selectFrom('audit_events')
-          .select('seq')
-          .where('id', '=', number)
-          .executeTakeFirst();
-        if (row === undefined) throw new StartupError(`No audit event has id ${number}`);
-        if (row.seq === null) throw new StartupError(`Audit event ${number} is not sealed yet`);
-        seq = Number(row.seq);
+      if (flags.id === true && ref.by === 'seq' && ref.named) {
+        throw new StartupError(
+          '--id reads a plain number as an event id; drop it or the seq: prefix',
+        );
       }
+      const seq = await seqOf(db, flags.id === true ? { ...ref, by: 'id' } : ref);
       const proof = await buildInclusionProof(db, seq, key.publicKeyPem());
       const check = verifyInclusionProofDocument(proof, key.publicKey);
       if (!check.ok) {

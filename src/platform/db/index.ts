@@ -12,3 +12,4 @@ export type { PlatformTables, InstanceMetaTable } from './base-migration.js';
 export { SQLITE_FILE_NAME } from './sqlite.js';
 export { lockKeyForTransaction } from './transaction-lock.js';
 export { createInstanceSecret, dropInstanceSecret, loadInstanceSecret } from './instance-secret.js';
+export { hexOf, SqliteArrayReader, sqliteFileOf, streamRowArrays } from './row-stream.js';

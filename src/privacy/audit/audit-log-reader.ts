@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import { hexOf } from '../../platform/db/index.js';
 import type { AuditCheckpointsTable, AuditSealTables } from './audit-seal-migration.js';
 import { checkpointFromRow, storedBytes, type Checkpoint } from './checkpoint.js';
 import { ENTRY_COLUMNS, type SealableEntry } from './entry-encoding.js';
+import { ENTRY_ROW_COLUMNS } from './entry-rows.js';
 import type { LeafSource } from './merkle-proofs.js';
 
 /** A sealed entry as stored: its fields, seq, and the hashes the sealer wrote beside them. */
@@ -47,6 +49,39 @@ export async function* sealedEntries(
     if (tail === undefined || tail.seq === null) return;
     last = { seq: Number(tail.seq), id: Number(tail.id) };
   }
+}
+
+/**
+ * The verifier's rows: sealed entries after `afterSeq` (exclusive), up to `upTo`
+ * (inclusive) when given, in (seq, id) order, as ENTRY_ROW_COLUMNS followed by the stored
+ * leaf and chain hash in hex.
+ */
+export function entryRowsQuery(
+  db: Kysely<AuditSealTables>,
+  afterSeq: number,
+  upTo?: number,
+): CompiledQuery {
+  let query = db
+    .selectFrom('audit_events')
+    .select([
+      ...ENTRY_ROW_COLUMNS,
+      hexOf(db, 'leaf_hash').as('leaf_hex'),
+      hexOf(db, 'chain_hash').as('chain_hex'),
+    ])
+    .where('seq', '>', afterSeq);
+  if (upTo !== undefined) query = query.where('seq', '<=', upTo);
+  return query.orderBy('seq').orderBy('id').compile();
+}
+
+/** The stored chain hash, in hex, of the last entry (by id) at `seq`: what the next one chains from. */
+export function chainSeedQuery(db: Kysely<AuditSealTables>, seq: number): CompiledQuery {
+  return db
+    .selectFrom('audit_events')
+    .select(hexOf(db, 'chain_hash').as('chain_hex'))
+    .where('seq', '=', seq)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .compile();
 }
 
 /**
