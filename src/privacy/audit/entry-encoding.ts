@@ -95,7 +95,7 @@ const SHORT_TEXT = 128;
  * nearly every stored field, is copied code unit by code unit (ASCII is its own UTF-8);
  * anything else goes to the UTF-8 encoder, so the bytes are the same either way.
  */
-function writeText(out: Buffer, at: number, text: string): number {
+export function writeText(out: Buffer, at: number, text: string): number {
   const length = text.length;
   if (length <= SHORT_TEXT) {
     let i = 0;

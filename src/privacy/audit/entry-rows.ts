@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { SqliteArrayReader } from '../../platform/db/index.js';
-import { ENTRY_COLUMNS, ENTRY_FORMAT_VERSION } from './entry-encoding.js';
+import { ENTRY_COLUMNS, ENTRY_FORMAT_VERSION, writeText } from './entry-encoding.js';
 import { copyHash } from './flat-frontier.js';
 import { HASH_BYTES } from './merkle-hash.js';
 
@@ -52,7 +52,6 @@ const TAG_TEXT = 0x02;
 const TAG_REAL = 0x03;
 const TAG_BYTES = 0x04;
 const TWO_32 = 2 ** 32;
-const SHORT_TEXT = 128;
 
 /*
  * The canonical entry encoding of entry-encoding.ts (format version 1), written from a row
@@ -67,21 +66,6 @@ function room(at: number, bytes: number): void {
   const grown = Buffer.allocUnsafe(Math.max(at + bytes, 2 * scratch.length));
   scratch.copy(grown, 0, 0, at);
   scratch = grown;
-}
-
-function writeText(at: number, text: string): number {
-  const length = text.length;
-  if (length <= SHORT_TEXT) {
-    // Short ASCII, nearly every stored field, is its own UTF-8: copy the code units.
-    let i = 0;
-    for (; i < length; i++) {
-      const unit = text.charCodeAt(i);
-      if (unit >= 0x80) break;
-      scratch[at + i] = unit;
-    }
-    if (i === length) return length;
-  }
-  return scratch.write(text, at, 'utf8');
 }
 
 // Byte by byte: Buffer's writeUInt32BE checks its arguments, a cost paid twice per entry.
@@ -102,7 +86,7 @@ function writeValue(at: number, value: unknown): number {
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
     room(at, 5 + 3 * value.length);
     scratch[at] = TAG_TEXT;
-    const length = writeText(at + 5, value);
+    const length = writeText(scratch, at + 5, value);
     writeUint32(at + 1, length);
     return at + 5 + length;
   }
