@@ -1,99 +1,21 @@
 // Carts under /store/carts: starting a cart, adding, changing and removing lines, lines
 // priced from the catalog as it is now, tax by destination country, and the stock,
 // quantity and availability checks. Access and input rules: carts-access.test.ts.
-import { randomBytes } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
 import { bearer, createLoggedInStaff, type LoggedInStaff } from '../helpers/identity.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-
-interface Line {
-  lineId: string;
-  variantId: string;
-  productId: string;
-  productTitle: string;
-  variantTitle: string;
-  sku: string;
-  quantity: number;
-  unitPriceMinor: number;
-  lineTotalMinor: number;
-  available: boolean;
-  availableQuantity: number;
-}
-interface Cart {
-  id: string;
-  customerId: string | null;
-  country: string | null;
-  currency: string;
-  lines: Line[];
-  subtotalMinor: number;
-  taxRateBasisPoints: number;
-  taxMinor: number;
-  totalMinor: number;
-  expiresAt: string;
-}
-type Who = { headers?: Record<string, string>; cookies?: Record<string, string> };
-
-const codeOf = (response: LightMyRequestResponse) =>
-  response.json<{ error: { code: string } }>().error.code;
-const detailsOf = (response: LightMyRequestResponse) =>
-  response.json<{ error: { details?: unknown } }>().error.details;
-const GUEST: Who = {};
+import { cartRequests, codeOf, detailsOf, GUEST } from '../helpers/shop.js';
 
 describeEachEngine('carts', (engine) => {
   let t: TestApp;
   let admin: LoggedInStaff;
 
-  const request = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    who: Who = GUEST,
-    payload?: unknown,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      ...who,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  const ok = async (response: Promise<LightMyRequestResponse>, status = 200): Promise<Cart> => {
-    const reply = await response;
-    expect(reply.statusCode, reply.body).toBe(status);
-    return reply.json<Cart>();
-  };
-  const newCart = (who: Who = GUEST, body?: object) =>
-    ok(request('POST', '/store/carts', who, body), 201);
-  const addLine = (cart: string, variantId: string, quantity: number, who: Who = GUEST) =>
-    request('POST', `/store/carts/${cart}/lines`, who, { variantId, quantity });
-
-  /** A product with variants of the given prices and stock; returns ids. */
-  const product = async (...variants: { priceMinor: number; stock: number }[]) => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/admin/products',
-      headers: bearer(admin),
-      payload: {
-        title: 'Tea tin',
-        variants: variants.map((variant, i) => ({
-          ...variant,
-          title: `Size ${i}`,
-          sku: `TEA-${randomBytes(5).toString('hex')}`,
-        })),
-      },
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    const body = response.json<{ id: string; variants: { id: string }[] }>();
-    return { id: body.id, variants: body.variants.map((variant) => variant.id) };
-  };
-  const patchVariant = (productId: string, variantId: string, payload: object) =>
-    t.app.inject({
-      method: 'PATCH',
-      url: `/admin/products/${productId}/variants/${variantId}`,
-      headers: bearer(admin),
-      payload,
-    });
+  const { request, ok, newCart, addLine, product, patchVariant } = cartRequests(() => ({
+    t,
+    admin,
+  }));
 
   beforeAll(async () => {
     t = await createTestApp(engine, { env: { CUSTODIA_TAX_RATES: 'NL=21,DE=19,US=0' } });

@@ -9,6 +9,7 @@ import { newId } from '../../src/platform/ids.js';
 import { bearer, createLoggedInStaff, type LoggedInStaff } from '../helpers/identity.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
+import { patchVariant, postProduct } from '../helpers/shop.js';
 
 /** Thrown inside a transaction to roll it back after a shortage, as checkout must. */
 class Shortage extends Error {
@@ -39,33 +40,19 @@ describeEachEngine('catalog stock', (engine) => {
   const stocked = async (
     ...stocks: number[]
   ): Promise<{ productId: string; variants: string[] }> => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/admin/products',
-      headers: bearer(admin),
-      payload: {
-        title: 'Limited print',
-        variants: stocks.map((stock, i) => ({
-          title: `Edition ${i}`,
-          sku: `PRINT-${randomBytes(5).toString('hex')}`,
-          priceMinor: 2500 + i,
-          stock,
-        })),
-      },
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    const body = response.json<{ id: string; variants: { id: string }[] }>();
-    return { productId: body.id, variants: body.variants.map((variant) => variant.id) };
+    const variants = stocks.map((stock, i) => ({
+      title: `Edition ${i}`,
+      sku: `PRINT-${randomBytes(5).toString('hex')}`,
+      priceMinor: 2500 + i,
+      stock,
+    }));
+    const product = await postProduct(t, admin, 'Limited print', variants);
+    return { productId: product.id, variants: product.variants };
   };
   const stockOf = async (variantId: string) =>
     (await catalog.variants([variantId])).get(variantId)?.stock;
-  const patchVariant = (productId: string, variantId: string, payload: object) =>
-    t.app.inject({
-      method: 'PATCH',
-      url: `/admin/products/${productId}/variants/${variantId}`,
-      headers: bearer(admin),
-      payload,
-    });
+  const patchStock = (productId: string, variantId: string, payload: object) =>
+    patchVariant(t, admin, productId, variantId, payload);
 
   beforeAll(async () => {
     // Room in the PostgreSQL pool for every racing transaction to hold a connection at once.
@@ -111,7 +98,7 @@ describeEachEngine('catalog stock', (engine) => {
     it('marks an archived variant, and every variant of an archived product, unavailable', async () => {
       const { productId, variants } = await stocked(3, 3);
       const [first = '', second = ''] = variants;
-      await patchVariant(productId, first, { archived: true });
+      await patchStock(productId, first, { archived: true });
       let snapshots = await catalog.variants(variants);
       expect(snapshots.get(first)?.available).toBe(false);
       expect(snapshots.get(second)?.available).toBe(true);
@@ -172,7 +159,7 @@ describeEachEngine('catalog stock', (engine) => {
     it('treats archived, unknown and misshapen variants as having nothing available', async () => {
       const { productId, variants } = await stocked(9);
       const [archived = ''] = variants;
-      await patchVariant(productId, archived, { archived: true });
+      await patchStock(productId, archived, { archived: true });
       const unknown = newId('var');
       const result = await db.transaction().execute(async (trx) => {
         const reservation = await catalog.reserve(trx, [

@@ -2,44 +2,32 @@
 // guests and customers alike: a declined or failed payment, a forged token, a shortage,
 // undeclared fields (C1.1) or a failed capture leave no order (or a cancelled one), the
 // stock as it was, the cart open and the authorisation voided.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { registerCustomer, type LoggedIn } from '../helpers/identity.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 import {
   checkoutForm,
   createProduct,
-  newCart,
-  postCheckout,
-  type Shopper,
-} from './checkout-fixture.js';
-import {
   detailsOf,
-  openCheckoutShop,
+  newCart,
   outcome,
-  type CheckoutShop,
+  postCheckout,
   type Reply,
-} from './checkout-shop.js';
+  type Shopper,
+} from '../helpers/shop.js';
+import { useCheckoutShop, type CheckoutShop } from './checkout-shop.js';
 
 describeEachEngine('checkout failures leave nothing behind (C1.1 C4.4)', (engine) => {
-  let shop: CheckoutShop;
+  const shop = useCheckoutShop(engine);
+  const { db, stockOf, orderCount, cartStatus, placedOf, supportSession } = shop;
   let t: TestApp;
   let tokens: CheckoutShop['tokens'];
   let shirt: string;
   let socks: string;
-
-  beforeAll(async () => {
-    shop = await openCheckoutShop(engine);
+  beforeAll(() => {
     ({ t, tokens, shirt, socks } = shop);
   });
-  afterAll(async () => shop.t.close());
-
-  const db = () => shop.db();
-  const stockOf = (variantId: string) => shop.stockOf(variantId);
-  const orderCount = () => shop.orderCount();
-  const cartStatus = (cartId: string, shopper?: Shopper) => shop.cartStatus(cartId, shopper);
-  const placedOf = (reply: Reply) => shop.placedOf(reply);
-  const supportSession = () => shop.supportSession();
 
   const failures = [
     ['declined', '402 PAYMENT_DECLINED', { reason: 'declined' }],

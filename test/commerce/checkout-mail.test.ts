@@ -18,7 +18,7 @@ import {
   newCart,
   postCheckout,
   tokenFor,
-} from './checkout-fixture.js';
+} from '../helpers/shop.js';
 
 /** The message as a reader sees it: quoted-printable soft breaks joined, escapes decoded. */
 function decoded(raw: string): string {

@@ -1,23 +1,23 @@
 // The shop the checkout tests share: two variants with plenty of stock, a token for every
 // test card, and the probes that say what a checkout left behind.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { OrdersTables } from '../../src/commerce/orders/index.js';
 import type { TestProviderTables } from '../../src/commerce/payments/index.js';
-import { createStaff } from '../../src/identity/staff/index.js';
 import { tablesOf } from '../../src/platform/db/index.js';
 import type { AuditTables } from '../../src/privacy/audit/index.js';
 import type { KeysTables } from '../../src/privacy/keys/index.js';
-import { bearer, syntheticEmail, syntheticPassword } from '../helpers/identity.js';
+import { bearer } from '../helpers/identity.js';
+import {
+  CARDS,
+  createProduct,
+  createStaffMember,
+  outcome,
+  staffSession,
+  tokenFor,
+  type Reply,
+  type Shopper,
+} from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { CARDS, createProduct, tokenFor, type Shopper } from './checkout-fixture.js';
-
-/** An answer of `inject`. */
-export interface Reply {
-  readonly statusCode: number;
-  readonly body: string;
-  readonly headers: Record<string, unknown>;
-  json<T>(): T;
-}
 
 /** The answer of a successful checkout. */
 export interface Placed {
@@ -28,13 +28,6 @@ export interface Placed {
   currency: string;
 }
 
-const codeOf = (reply: Reply) => reply.json<{ error?: { code?: string } }>().error?.code;
-/** Status and code together, so a failure shows both. */
-export const outcome = (reply: Reply) => `${reply.statusCode} ${codeOf(reply) ?? ''}`.trim();
-/** The details of an error answer. */
-export const detailsOf = (reply: Reply) =>
-  reply.json<{ error: { details?: unknown } }>().error.details;
-
 /** The shop, its tokens and its probes. */
 export interface CheckoutShop {
   readonly t: TestApp;
@@ -42,15 +35,17 @@ export interface CheckoutShop {
   /** Two variants: a 45.00 shirt and 12.00 socks, 1,000 of each. */
   readonly shirt: string;
   readonly socks: string;
-  db(): ReturnType<typeof tablesOf<OrdersTables & AuditTables & KeysTables & TestProviderTables>>;
-  stockOf(variantId: string): Promise<number | undefined>;
-  orderCount(): Promise<number>;
+  readonly db: () => ReturnType<
+    typeof tablesOf<OrdersTables & AuditTables & KeysTables & TestProviderTables>
+  >;
+  readonly stockOf: (variantId: string) => Promise<number | undefined>;
+  readonly orderCount: () => Promise<number>;
   /** `200` while the cart is open, `409 CART_CHECKED_OUT` after. */
-  cartStatus(cartId: string, shopper?: Shopper): Promise<string>;
+  readonly cartStatus: (cartId: string, shopper?: Shopper) => Promise<string>;
   /** Asserts a 201 and returns the placed order. */
-  placedOf(reply: Reply): Placed;
+  readonly placedOf: (reply: Reply) => Placed;
   /** A bearer session of a new support agent. */
-  supportSession(): Promise<{ token: string }>;
+  readonly supportSession: () => Promise<{ token: string }>;
 }
 
 /** Opens the shop on a fresh store, with French and German VAT. */
@@ -92,14 +87,42 @@ export async function openCheckoutShop(engine: 'sqlite' | 'postgres'): Promise<C
       expect(reply.statusCode, reply.body).toBe(201);
       return reply.json<Placed>();
     },
-    supportSession: async () => {
-      const staff = await createStaff(
-        t.app.identity.staff,
-        { email: syntheticEmail('staff'), roles: ['support_agent'], password: syntheticPassword() },
-        { kind: 'system', name: 'test' },
-        null,
-      );
-      return t.app.identity.customers.sessions.create('staff', staff.id);
+    supportSession: async () => staffSession(t, await createStaffMember(t, 'support_agent')),
+  };
+}
+
+/**
+ * The shop for one suite: opened before its tests, closed after. The fields read the open
+ * shop, so read them in a hook or a test; the probes may be taken apart at once.
+ */
+export function useCheckoutShop(engine: 'sqlite' | 'postgres'): CheckoutShop {
+  let opened: CheckoutShop | undefined;
+  beforeAll(async () => {
+    opened = await openCheckoutShop(engine);
+  });
+  afterAll(async () => opened?.t.close());
+  const shop = (): CheckoutShop => {
+    if (opened === undefined) throw new Error('The checkout shop opens in beforeAll');
+    return opened;
+  };
+  return {
+    get t() {
+      return shop().t;
     },
+    get tokens() {
+      return shop().tokens;
+    },
+    get shirt() {
+      return shop().shirt;
+    },
+    get socks() {
+      return shop().socks;
+    },
+    db: () => shop().db(),
+    stockOf: (variantId) => shop().stockOf(variantId),
+    orderCount: () => shop().orderCount(),
+    cartStatus: (cartId, shopper) => shop().cartStatus(cartId, shopper),
+    placedOf: (reply) => shop().placedOf(reply),
+    supportSession: () => shop().supportSession(),
   };
 }

@@ -3,43 +3,23 @@
 // consents are recorded with the policy version and collection point shown, marketing off
 // unless ticked (C1.2); card data reaches its owner in the clear and staff masked (C2.5);
 // the order and payment are audited without personal data (C3.3).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { bearer, registerCustomer } from '../helpers/identity.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import {
-  checkoutForm,
-  createProduct,
-  newCart,
-  postCheckout,
-  type Shopper,
-} from './checkout-fixture.js';
-import {
-  openCheckoutShop,
-  outcome,
-  type CheckoutShop,
-  type Placed,
-  type Reply,
-} from './checkout-shop.js';
+import { checkoutForm, createProduct, newCart, outcome, postCheckout } from '../helpers/shop.js';
+import { useCheckoutShop, type CheckoutShop, type Placed } from './checkout-shop.js';
 
 describeEachEngine('checkout places and pays orders (C1.2 C2.5 C3.3)', (engine) => {
-  let shop: CheckoutShop;
+  const shop = useCheckoutShop(engine);
+  const { db, stockOf, cartStatus, placedOf, supportSession } = shop;
   let t: TestApp;
   let tokens: CheckoutShop['tokens'];
   let shirt: string;
   let socks: string;
-
-  beforeAll(async () => {
-    shop = await openCheckoutShop(engine);
+  beforeAll(() => {
     ({ t, tokens, shirt, socks } = shop);
   });
-  afterAll(async () => shop.t.close());
-
-  const db = () => shop.db();
-  const stockOf = (variantId: string) => shop.stockOf(variantId);
-  const cartStatus = (cartId: string, shopper?: Shopper) => shop.cartStatus(cartId, shopper);
-  const placedOf = (reply: Reply) => shop.placedOf(reply);
-  const supportSession = () => shop.supportSession();
 
   it('places and pays a guest order: 201, stock taken, cart checked out, payment captured', async () => {
     const before = { shirt: await stockOf(shirt), socks: await stockOf(socks) };

@@ -1,21 +1,13 @@
 // C2.3 C2.5 C3.2: staff read orders masked by role and purpose through the access
 // engine; fulfilment sees the delivery address in the clear only while the order awaits
 // shipment; lists carry no personal fields (C1.5); every read is audited (C3.3).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
 import { registerCustomer } from '../helpers/identity.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import { placeOrder, type PlacedOrder } from './orders-fixture.js';
-import {
-  openOrdersWorld,
-  outcome,
-  SHIPPING,
-  STAFF,
-  type OrdersWorld,
-  type Reply,
-  type Role,
-} from './orders-world.js';
+import { outcome, placeOrder, type PlacedOrder } from '../helpers/shop.js';
+import { SHIPPING, STAFF, useOrdersWorld, type Role } from './orders-world.js';
 
 type Shown = { view: string; value?: unknown };
 interface AdminOrder {
@@ -32,23 +24,17 @@ interface Page {
 const masked = (value: string) => ({ view: 'masked', value });
 
 describeEachEngine('C2.3 C2.5 C3.2 orders for staff, masked by role and purpose', (engine) => {
-  let w: OrdersWorld;
+  const w = useOrdersWorld(engine);
+  const { as, expectNoSecrets, auditOf } = w;
   let t: TestApp;
   let paid: PlacedOrder;
   let fulfilled: PlacedOrder;
   let placed: PlacedOrder;
   let bobs: PlacedOrder;
   let guest: PlacedOrder;
-
-  beforeAll(async () => {
-    w = await openOrdersWorld(engine);
+  beforeAll(() => {
     ({ t, placed, paid, fulfilled, bobs, guest } = w);
   });
-  afterAll(async () => w.t.close());
-
-  const as: OrdersWorld['as'] = (role, url, purpose) => w.as(role, url, purpose);
-  const expectNoSecrets = (reply: Reply, what: string) => w.expectNoSecrets(reply, what);
-  const auditOf = (reply: Reply) => w.auditOf(reply);
   const adminRead = async (role: Role, order: PlacedOrder, purpose?: string) => {
     const reply = await as(role, `/admin/orders/${order.orderId}`, purpose);
     expect(reply.statusCode, reply.body).toBe(200);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type * as OrderNumber from '../../src/commerce/orders/order-number.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import { placeOrder } from './orders-fixture.js';
+import { placeOrder } from '../helpers/shop.js';
 
 const drawn: string[] = [];
 

@@ -15,7 +15,7 @@ import { newId } from '../../src/platform/ids.js';
 import type { AuditTables } from '../../src/privacy/audit/index.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import { placeOrder, SAMPLE_LINES, sampleAddress } from './orders-fixture.js';
+import { placeOrder, SAMPLE_LINES, sampleAddress } from '../helpers/shop.js';
 
 const SYSTEM = { actor: { kind: 'system', name: 'test' }, requestId: null } as const;
 

@@ -1,25 +1,15 @@
 // C2.3 C4.1 C4.4: customers list and read their own orders in the clear, and nobody
 // else's: another customer's order, a guest order, an unknown or malformed id all answer
 // 404 (IDOR); every read is audited (C3.3); after erasure an order keeps its amounts.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PlacedOrder } from './orders-fixture.js';
+import { beforeAll, expect, it } from 'vitest';
 import { tablesOf } from '../../src/platform/db/index.js';
 import { newId } from '../../src/platform/ids.js';
 import type { AuditTables } from '../../src/privacy/audit/index.js';
 import { registerCustomer, type LoggedIn } from '../helpers/identity.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import { placeOrder } from './orders-fixture.js';
-import {
-  BILLING,
-  NAME,
-  openOrdersWorld,
-  outcome,
-  PHONE,
-  SHIPPING,
-  type OrdersWorld,
-  type Reply,
-} from './orders-world.js';
+import { outcome, placeOrder, type PlacedOrder } from '../helpers/shop.js';
+import { BILLING, NAME, useOrdersWorld, PHONE, SHIPPING } from './orders-world.js';
 
 interface StoreOrder {
   id: string;
@@ -38,26 +28,19 @@ interface Page {
 }
 
 describeEachEngine('C2.3 C4.1 a customer’s own orders', (engine) => {
-  let w: OrdersWorld;
+  const w = useOrdersWorld(engine);
+  const { store, as, expectNoSecrets, auditOf } = w;
   let t: TestApp;
+  let alice: LoggedIn;
+  let bob: LoggedIn;
   let paid: PlacedOrder;
   let fulfilled: PlacedOrder;
   let placed: PlacedOrder;
   let bobs: PlacedOrder;
   let guest: PlacedOrder;
-  let alice: LoggedIn;
-  let bob: LoggedIn;
-
-  beforeAll(async () => {
-    w = await openOrdersWorld(engine);
+  beforeAll(() => {
     ({ t, alice, bob, placed, paid, fulfilled, bobs, guest } = w);
   });
-  afterAll(async () => w.t.close());
-
-  const store = (who: { token: string }, url: string) => w.store(who, url);
-  const as: OrdersWorld['as'] = (role, url, purpose) => w.as(role, url, purpose);
-  const expectNoSecrets = (reply: Reply, what: string) => w.expectNoSecrets(reply, what);
-  const auditOf = (reply: Reply) => w.auditOf(reply);
 
   it('lists a customer’s own orders only, newest first, in pages, without personal fields (C1.5)', async () => {
     const first = await store(alice, '/store/orders?limit=2');

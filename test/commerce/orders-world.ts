@@ -1,27 +1,18 @@
 // One shop for the order route tests: two customers with orders in several statuses, a
 // guest order, and a staff member of every default role, with the helpers that call as
 // each of them.
-import { expect } from 'vitest';
-import { createStaff } from '../../src/identity/staff/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { tablesOf } from '../../src/platform/db/index.js';
 import type { AuditTables } from '../../src/privacy/audit/index.js';
+import { bearer, registerCustomer, syntheticEmail, type LoggedIn } from '../helpers/identity.js';
 import {
-  bearer,
-  registerCustomer,
-  syntheticEmail,
-  syntheticPassword,
-  type LoggedIn,
-} from '../helpers/identity.js';
+  createStaffMember,
+  placeOrder,
+  staffSession,
+  type PlacedOrder,
+  type Reply,
+} from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { placeOrder, type PlacedOrder } from './orders-fixture.js';
-
-/** An answer of `inject`. */
-export interface Reply {
-  readonly statusCode: number;
-  readonly body: string;
-  readonly headers: Record<string, unknown>;
-  json<T>(): T;
-}
 
 /** The default staff roles. */
 export const STAFF = [
@@ -53,11 +44,6 @@ export const BILLING = {
   country: 'NL',
 };
 
-/** The error code of an answer. */
-export const codeOf = (reply: Reply) => reply.json<{ error?: { code?: string } }>().error?.code;
-/** Status and code together, so a failure shows both. */
-export const outcome = (reply: Reply) => `${reply.statusCode} ${codeOf(reply) ?? ''}`.trim();
-
 /** The shop, its people and its orders, and how to call as each of them. */
 export interface OrdersWorld {
   readonly t: TestApp;
@@ -73,13 +59,13 @@ export interface OrdersWorld {
   /** Pieces of Alice's order that no masked answer, list or audit event may contain. */
   readonly secrets: readonly string[];
   /** A GET as a customer. */
-  store(who: { token: string }, url: string): Promise<Reply>;
+  readonly store: (who: { token: string }, url: string) => Promise<Reply>;
   /** A GET as a staff member of one role, naming a purpose or not. */
-  as(role: Role, url: string, purpose?: string): Promise<Reply>;
+  readonly as: (role: Role, url: string, purpose?: string) => Promise<Reply>;
   /** Asserts no detail of Alice's order is in the answer. */
-  expectNoSecrets(reply: Reply, what: string): void;
+  readonly expectNoSecrets: (reply: Reply, what: string) => void;
   /** The audit events of the answer's request. */
-  auditOf(reply: Reply): Promise<Record<string, unknown>[]>;
+  readonly auditOf: (reply: Reply) => Promise<Record<string, unknown>[]>;
 }
 
 /** Opens the world on a fresh store of the engine. */
@@ -101,15 +87,7 @@ export async function openOrdersWorld(engine: 'sqlite' | 'postgres'): Promise<Or
   const bobs = await placeOrder(t, { customerId: bob.id, path: ['paid'] });
   const guest = await placeOrder(t, { path: ['paid'] });
   const staff = {} as Record<Role, string>;
-  for (const role of STAFF) {
-    const created = await createStaff(
-      t.app.identity.staff,
-      { email: syntheticEmail('staff'), roles: [role], password: syntheticPassword() },
-      { kind: 'system', name: 'test' },
-      null,
-    );
-    staff[role] = created.id;
-  }
+  for (const role of STAFF) staff[role] = await createStaffMember(t, role);
   const secrets = [
     paid.contact.email,
     paid.contact.email.split('@')[0] ?? '',
@@ -135,7 +113,7 @@ export async function openOrdersWorld(engine: 'sqlite' | 'postgres'): Promise<Or
     secrets,
     store: (who, url) => t.app.inject({ url, headers: bearer(who) }),
     as: async (role, url, purpose) => {
-      const issued = await t.app.identity.customers.sessions.create('staff', staff[role]);
+      const issued = await staffSession(t, staff[role]);
       return t.app.inject({
         url,
         headers: {
@@ -156,4 +134,34 @@ export async function openOrdersWorld(engine: 'sqlite' | 'postgres'): Promise<Or
         .where('request_id', '=', String(reply.headers['x-request-id']))
         .execute(),
   };
+}
+
+/**
+ * The world for one suite: opened before its tests, closed after. The fields read the
+ * open world, so read them in a hook or a test; the callers may be taken apart at once.
+ */
+export function useOrdersWorld(engine: 'sqlite' | 'postgres'): OrdersWorld {
+  let opened: OrdersWorld | undefined;
+  beforeAll(async () => {
+    opened = await openOrdersWorld(engine);
+  });
+  afterAll(async () => opened?.t.close());
+  const world = (): OrdersWorld => {
+    if (opened === undefined) throw new Error('The orders world opens in beforeAll');
+    return opened;
+  };
+  const field = <K extends keyof OrdersWorld>(key: K) => ({
+    enumerable: true,
+    get: () => world()[key],
+  });
+  const fields = ['t', 'alice', 'bob', 'placed', 'paid', 'fulfilled', 'bobs', 'guest', 'secrets'];
+  return Object.defineProperties(
+    {
+      store: (who, url) => world().store(who, url),
+      as: (role, url, purpose) => world().as(role, url, purpose),
+      expectNoSecrets: (reply, what) => world().expectNoSecrets(reply, what),
+      auditOf: (reply) => world().auditOf(reply),
+    } as OrdersWorld,
+    Object.fromEntries(fields.map((key) => [key, field(key as keyof OrdersWorld)])),
+  );
 }

@@ -23,10 +23,10 @@ import {
   checkoutForm,
   createProduct,
   newCart,
+  placeOrder,
   postCheckout,
   tokenFor,
-} from './checkout-fixture.js';
-import { placeOrder } from './orders-fixture.js';
+} from '../helpers/shop.js';
 
 const VISA = '4242424242424242';
 const REFUND_FAILS = '4000000000005126';

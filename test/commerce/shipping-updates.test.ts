@@ -3,7 +3,6 @@
 // delivered, and a label that is not sent when the staff member's roles do not cover it
 // or the customer's data was erased. Both engines.
 import { rmSync, writeFileSync } from 'node:fs';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
 import {
@@ -13,11 +12,9 @@ import {
   type LoggedIn,
   type LoggedInStaff,
 } from '../helpers/identity.js';
+import { buyPaidOrder, codeOf } from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
-
-const codeOf = (response: LightMyRequestResponse) =>
-  response.json<{ error?: { code: string } }>().error?.code;
 
 /** A role that may ship and sees the address, but has no grant on the recipient's name or phone. */
 const DOCK_ROLE = {
@@ -44,43 +41,11 @@ describeEachEngine('shipment updates and who may ship (C2.3, C3.4)', (engine) =>
   let variantId: string;
 
   /** An order bought through the shop (cart, test card, checkout, which captures): paid. */
-  async function paidOrder(owner: LoggedIn = customer): Promise<string> {
-    const call = async (url: string, payload: Record<string, unknown>, as?: LoggedIn) => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url,
-        payload,
-        ...(as === undefined ? {} : { headers: bearer(as) }),
-      });
-      expect([200, 201], `${url}: ${response.body}`).toContain(response.statusCode);
-      return response.json<Record<string, string>>();
-    };
-    const cart = await call('/store/carts', { country: 'BE' }, owner);
-    await call(`/store/carts/${cart['id']}/lines`, { variantId, quantity: 1 }, owner);
-    const card = await call('/test-payments/tokens', {
-      number: '4242424242424242',
-      expMonth: 12,
-      expYear: new Date().getUTCFullYear() + 3,
-      cvc: '123',
+  const paidOrder = (owner: LoggedIn = customer): Promise<string> =>
+    buyPaidOrder(t, owner, variantId, {
+      name: 'Test Recipient',
+      shippingAddress: { line1: '2 Test Street', city: 'Ghent', postalCode: '9000', country: 'BE' },
     });
-    const order = await call(
-      `/store/carts/${cart['id']}/checkout`,
-      {
-        email: owner.email,
-        name: 'Test Recipient',
-        shippingAddress: {
-          line1: '2 Test Street',
-          city: 'Ghent',
-          postalCode: '9000',
-          country: 'BE',
-        },
-        paymentToken: card['token'],
-      },
-      owner,
-    );
-    expect(order['status']).toBe('paid');
-    return order['orderId'] ?? '';
-  }
 
   const ship = (as: { token: string }, orderId: string) =>
     t.app.inject({

@@ -2,7 +2,6 @@
 // never the staff member — records the shipment, moves the order, and logs the
 // disclosure where the customer sees it. Both engines.
 import { randomInt } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { CARRIER_LABEL_FIELDS, type ShippingTables } from '../../src/commerce/shipping/index.js';
 import { tablesOf } from '../../src/platform/db/index.js';
@@ -17,6 +16,7 @@ import {
   type LoggedInStaff,
 } from '../helpers/identity.js';
 import { assertNoLeaks, scanForMarkers, uniqueMarker } from '../helpers/leak-scan.js';
+import { buyPaidOrder, codeOf } from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
@@ -27,9 +27,6 @@ interface Placed {
   readonly phone: string;
   readonly street: string;
 }
-
-const codeOf = (response: LightMyRequestResponse) =>
-  response.json<{ error?: { code: string } }>().error?.code;
 
 describeEachEngine('ship an order (C3.4, C3.5)', (engine) => {
   let t: TestApp;
@@ -54,42 +51,17 @@ describeEachEngine('ship an order (C3.4, C3.5)', (engine) => {
       street: uniqueMarker('ship-street'),
     };
     markers.push(placed.name, placed.phone, placed.street);
-    const call = async (url: string, payload: Record<string, unknown>, as?: LoggedIn) => {
-      const response = await t.app.inject({
-        method: 'POST',
-        url,
-        payload,
-        ...(as === undefined ? {} : { headers: bearer(as) }),
-      });
-      expect([200, 201], `${url}: ${response.body}`).toContain(response.statusCode);
-      return response.json<Record<string, string>>();
-    };
-    const cart = await call('/store/carts', { country: 'FR' }, customer);
-    await call(`/store/carts/${cart['id']}/lines`, { variantId, quantity: 1 }, customer);
-    const card = await call('/test-payments/tokens', {
-      number: '4242424242424242',
-      expMonth: 12,
-      expYear: new Date().getUTCFullYear() + 3,
-      cvc: '123',
-    });
-    const order = await call(
-      `/store/carts/${cart['id']}/checkout`,
-      {
-        email: customer.email,
-        name: placed.name,
-        phone: `+${placed.phone}`,
-        shippingAddress: {
-          line1: `1 ${placed.street}`,
-          city: 'Lyon',
-          postalCode: '69001',
-          country: 'FR',
-        },
-        paymentToken: card['token'],
+    const orderId = await buyPaidOrder(t, customer, variantId, {
+      name: placed.name,
+      phone: `+${placed.phone}`,
+      shippingAddress: {
+        line1: `1 ${placed.street}`,
+        city: 'Lyon',
+        postalCode: '69001',
+        country: 'FR',
       },
-      customer,
-    );
-    expect(order['status']).toBe('paid');
-    return { orderId: order['orderId'] ?? '', ...placed };
+    });
+    return { orderId, ...placed };
   }
 
   const ship = (as: { token: string }, orderId: string, payload?: Record<string, unknown>) =>

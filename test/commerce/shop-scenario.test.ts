@@ -23,7 +23,7 @@ import {
   newCart,
   postCheckout,
   tokenFor,
-} from './checkout-fixture.js';
+} from '../helpers/shop.js';
 
 interface Markers {
   readonly name: string;

@@ -2,7 +2,7 @@
 // roles (DESIGN.md: Access): shoppers buy, customers see their own orders and tickets,
 // admin runs the catalog, fulfilment ships, finance refunds, support answers tickets.
 import { randomBytes } from 'node:crypto';
-import { CARDS, checkoutForm } from '../commerce/checkout-fixture.js';
+import { CARDS, checkoutForm } from '../helpers/shop.js';
 import type {
   MatrixActor,
   MatrixCell,

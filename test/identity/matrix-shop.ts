@@ -12,7 +12,7 @@ import {
   newCart,
   postCheckout,
   tokenFor,
-} from '../commerce/checkout-fixture.js';
+} from '../helpers/shop.js';
 
 /** Whose record a sample names. */
 export type Owner = 'self' | 'target';

@@ -15,6 +15,7 @@ import {
   newCartBody,
   newLineBody,
 } from './carts-schemas.js';
+import { cartLineOf } from './carts-service.js';
 
 const TAGS = ['store: cart'];
 const ACCESS: ShopperAccess = { audience: 'shopper', purpose: 'order_fulfilment' };
@@ -31,15 +32,7 @@ function toReply(cart: PricedCart): z.infer<typeof cartReply> {
     country: cart.country,
     currency: cart.currency,
     lines: cart.lines.map((line) => ({
-      lineId: line.lineId,
-      variantId: line.variantId,
-      productId: line.productId,
-      productTitle: line.productTitle,
-      variantTitle: line.variantTitle,
-      sku: line.sku,
-      quantity: line.quantity,
-      unitPriceMinor: line.unitPriceMinor,
-      lineTotalMinor: line.lineTotalMinor,
+      ...cartLineOf(line),
       available: line.available,
       availableQuantity: line.availableQuantity,
       addedAt: line.addedAt.toISOString(),

@@ -39,6 +39,21 @@ export interface CartSnapshot extends CartTotals {
   expiresAt: Date;
 }
 
+/** The checkout facts of a priced line, without what only the shopper's view carries. */
+export function cartLineOf(line: CartLine): CartLine {
+  return {
+    lineId: line.lineId,
+    variantId: line.variantId,
+    productId: line.productId,
+    productTitle: line.productTitle,
+    variantTitle: line.variantTitle,
+    sku: line.sku,
+    quantity: line.quantity,
+    unitPriceMinor: line.unitPriceMinor,
+    lineTotalMinor: line.lineTotalMinor,
+  };
+}
+
 /** What carts offer other modules (checkout). */
 export interface CartsService {
   /**
@@ -72,17 +87,7 @@ export function createCartsService(deps: CartsDeps): CartsService {
         customerId: priced.customerId,
         country: priced.country,
         currency: priced.currency,
-        lines: priced.lines.map((line) => ({
-          lineId: line.lineId,
-          variantId: line.variantId,
-          productId: line.productId,
-          productTitle: line.productTitle,
-          variantTitle: line.variantTitle,
-          sku: line.sku,
-          quantity: line.quantity,
-          unitPriceMinor: line.unitPriceMinor,
-          lineTotalMinor: line.lineTotalMinor,
-        })),
+        lines: priced.lines.map(cartLineOf),
         subtotalMinor: priced.subtotalMinor,
         taxRateBasisPoints: priced.taxRateBasisPoints,
         taxMinor: priced.taxMinor,

@@ -43,7 +43,8 @@ export function addressJson(address: Address): string {
   });
 }
 
-const storedAddress = z.object({
+/** An address as stored and as shown: the parts, not checked again, absent parts left out. */
+export const storedAddress = z.object({
   line1: z.string(),
   line2: z.string().optional(),
   city: z.string(),

@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import type { FieldView } from '../../privacy/access/index.js';
 import type { PersonalFieldName } from '../../privacy/inventory/index.js';
 import { parseAddress } from './address.js';
+import type { OrderPaymentFacts } from './order-payments.js';
 import type { OrderRead } from './order-reads.js';
 import { isOrderStatus, type OrderStatus } from './order-status.js';
-import type { OrderSummaryRow, StatusChange } from './orders-repository.js';
+import { moneyOf, type OrderSummaryRow, type StatusChange } from './orders-repository.js';
 import type {
   adminOrderReply,
   orderSummary,
@@ -28,12 +29,7 @@ export function summaryOf(row: OrderSummaryRow): Summary {
     id: row.id,
     number: row.number,
     status: statusOf(row.status),
-    currency: row.currency,
-    subtotalMinor: Number(row.subtotal_minor),
-    taxMinor: Number(row.tax_minor),
-    totalMinor: Number(row.total_minor),
-    refundedMinor: Number(row.refunded_minor),
-    shippingCountry: row.shipping_country,
+    ...moneyOf(row),
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
   };
@@ -53,6 +49,17 @@ function entryOf(change: StatusChange) {
     to: statusOf(change.to),
     reason: change.reason,
     at: change.at.toISOString(),
+  };
+}
+
+function paymentFactsOf(payment: OrderPaymentFacts) {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amountMinor: payment.amountMinor,
+    capturedMinor: payment.capturedMinor,
+    refundedMinor: payment.refundedMinor,
+    currency: payment.currency,
   };
 }
 
@@ -103,12 +110,7 @@ export function storeOrderOf(read: OrderRead): z.infer<typeof storeOrderReply> {
     billingAddress: address('orders.billing_address'),
     history: read.history.map(entryOf),
     payments: read.payments.map((payment) => ({
-      id: payment.id,
-      status: payment.status,
-      amountMinor: payment.amountMinor,
-      capturedMinor: payment.capturedMinor,
-      refundedMinor: payment.refundedMinor,
-      currency: payment.currency,
+      ...paymentFactsOf(payment),
       card: {
         brand: clearValue(viewOf(views, 'payments.card_brand', payment.id)),
         last4: clearValue(viewOf(views, 'payments.card_last4', payment.id)),
@@ -141,12 +143,7 @@ export function adminOrderOf(read: OrderRead): z.infer<typeof adminOrderReply> {
     }),
     history: read.history.map((change) => ({ ...entryOf(change), actorRole: change.actorRole })),
     payments: read.payments.map((payment) => ({
-      id: payment.id,
-      status: payment.status,
-      amountMinor: payment.amountMinor,
-      capturedMinor: payment.capturedMinor,
-      refundedMinor: payment.refundedMinor,
-      currency: payment.currency,
+      ...paymentFactsOf(payment),
       card: defined({
         brand: shown(viewOf(views, 'payments.card_brand', payment.id)),
         last4: shown(viewOf(views, 'payments.card_last4', payment.id)),

@@ -66,6 +66,18 @@ function lineOf(row: Selectable<OrderLinesTable>): OrderLine {
   };
 }
 
+/** An order row's currency, amounts and destination country, as numbers and plain text. */
+export function moneyOf(row: OrderSummaryRow) {
+  return {
+    currency: row.currency,
+    subtotalMinor: Number(row.subtotal_minor),
+    taxMinor: Number(row.tax_minor),
+    totalMinor: Number(row.total_minor),
+    refundedMinor: Number(row.refunded_minor),
+    shippingCountry: row.shipping_country,
+  };
+}
+
 /** The record of a row and its lines; a status the machine does not know is a corrupt row. */
 export function recordOf(row: OrderRow, lines: readonly OrderLine[]): OrderRecord {
   if (!isOrderStatus(row.status)) throw new Error(`Order ${row.id} has an unknown status`);
@@ -75,12 +87,7 @@ export function recordOf(row: OrderRow, lines: readonly OrderLine[]): OrderRecor
     subjectId: row.subject_id,
     customerId: row.customer_id,
     status: row.status,
-    currency: row.currency,
-    subtotalMinor: Number(row.subtotal_minor),
-    taxMinor: Number(row.tax_minor),
-    totalMinor: Number(row.total_minor),
-    refundedMinor: Number(row.refunded_minor),
-    shippingCountry: row.shipping_country,
+    ...moneyOf(row),
     lines: [...lines],
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),

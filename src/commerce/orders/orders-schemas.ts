@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedAddress } from './address.js';
 import { ORDER_STATUSES } from './order-status.js';
 
 /** An order id in a path; any other shape answers 404 in the handler. */
@@ -23,15 +24,8 @@ export const adminListQuery = z.strictObject({
   after: cursor,
 });
 
-/** An address as its owner, or a role allowed it in the clear, sees it. */
-export const addressReply = z.object({
-  line1: z.string(),
-  line2: z.string().optional(),
-  city: z.string(),
-  postalCode: z.string(),
-  region: z.string().optional(),
-  country: z.string(),
-});
+/** An address as its owner, or a role allowed it in the clear, sees it: the stored shape. */
+export const addressReply = storedAddress;
 
 /** One order line. */
 export const lineReply = z.object({

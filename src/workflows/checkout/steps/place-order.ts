@@ -23,16 +23,9 @@ function stockLines(cart: CartSnapshot): StockLine[] {
   return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
 }
 
+// A cart line is the order line plus the cart's own keys (the snapshot carries no others).
 function orderLines(cart: CartSnapshot): OrderLine[] {
-  return cart.lines.map((line) => ({
-    variantId: line.variantId,
-    productTitle: line.productTitle,
-    variantTitle: line.variantTitle,
-    sku: line.sku,
-    quantity: line.quantity,
-    unitPriceMinor: line.unitPriceMinor,
-    lineTotalMinor: line.lineTotalMinor,
-  }));
+  return cart.lines.map(({ lineId: _lineId, productId: _productId, ...line }) => line);
 }
 
 /**
