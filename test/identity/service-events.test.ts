@@ -101,6 +101,36 @@ describeEachEngine('service-interaction log (C1.3)', (engine) => {
     });
   });
 
+  it('records a password change and a sign-out too, each with its network', async () => {
+    const account = await registerCustomer(t.app);
+    const signedIn = await login(account, '203.0.113.41', 'TestBrowser/2.0');
+    expect(signedIn.statusCode).toBe(201);
+    const newPassword = `${account.password}-changed`;
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: '/store/me/password',
+      headers: bearer(signedIn.json<{ token: string }>()),
+      payload: { currentPassword: account.password, newPassword },
+      remoteAddress: '203.0.113.42',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const loggedOut = await t.app.inject({
+      method: 'DELETE',
+      url: '/store/sessions/current',
+      headers: bearer(changed.json<{ token: string }>()),
+      remoteAddress: '203.0.113.43',
+    });
+    expect(loggedOut.statusCode).toBe(204);
+    // Order within one millisecond is not defined, so the kinds are compared as a set.
+    const kinds = (await rowsOf(account.id)).map((row) => row.kind).sort();
+    expect(kinds).toEqual(['login', 'login', 'logout', 'password_change']);
+    const again = await login({ ...account, password: newPassword }, '203.0.113.44');
+    const listed = await signIns(again.json<{ token: string }>());
+    for (const kind of ['logout', 'password_change']) {
+      expect(listed).toContainEqual(expect.objectContaining({ kind, network: '203.0.113.0' }));
+    }
+  });
+
   it('keeps only the /48 of an IPv6 address, the /24 of an IPv4-mapped one, and no blank user agent', async () => {
     const response = await login(customer, '2001:db8:85a3:1234:5678:8a2e:370:7334', 'Agent/6');
     expect(response.statusCode).toBe(201);

@@ -5,6 +5,7 @@ import { assertAcceptablePassword } from '../auth/password-rules.js';
 import type { IssuedSession, Session } from '../sessions/index.js';
 import { CUSTOMER_LOGIN_POLICY } from '../throttle/index.js';
 import type { CustomerDeps } from './customer-deps.js';
+import type { LoginFacts } from './customer-login.js';
 import { customersErrors } from './customers-errors.js';
 
 /**
@@ -16,8 +17,9 @@ export async function changeCustomerPassword(
   session: Session,
   currentPassword: string,
   newPassword: string,
-  requestId: string,
+  facts: LoginFacts,
 ): Promise<IssuedSession> {
+  const { requestId } = facts;
   assertAcceptablePassword(newPassword);
   const id = session.accountId;
   const row = await deps.db
@@ -46,7 +48,19 @@ export async function changeCustomerPassword(
       .set({ password_hash: sealed, updated_at: now.getTime() })
       .where('id', '=', id)
       .execute();
-    await deps.audit.record(
+    // The change and its entry in the service log (C1.3) commit together.
+    await deps.serviceLog.record(
+      trx,
+      writer,
+      {
+        subjectId: id,
+        actor: { kind: 'customer', id },
+        kind: 'password_change',
+        ip: facts.ip,
+        userAgent: facts.userAgent,
+        occurredAt: now,
+        requestId,
+      },
       [
         {
           occurredAt: now,
@@ -61,7 +75,6 @@ export async function changeCustomerPassword(
           outcome: 'success',
         },
       ],
-      trx,
     );
   });
   await deps.sessions.revokeAll('customer', id);

@@ -4,6 +4,7 @@ import { accessOf, sessionOf } from '../auth/request-access.js';
 import type { IssuedSession } from '../sessions/index.js';
 import type { CustomerDeps } from './customer-deps.js';
 import { loginCustomer } from './customer-login.js';
+import { logoutCustomer } from './customer-logout.js';
 import { changeCustomerPassword } from './customer-password.js';
 import { readCustomer } from './customer-profile.js';
 import { registerCustomer } from './customer-registration.js';
@@ -102,7 +103,13 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
         schema: { tags: TAGS, summary: 'Log out: the session ends on the server' },
       },
       async (request, reply) => {
-        if (request.auth.session !== undefined) await deps.sessions.revoke(request.auth.session.id);
+        if (request.auth.session !== undefined) {
+          await logoutCustomer(deps, request.auth.session, {
+            requestId: request.id,
+            ip: request.ip,
+            userAgent: request.headers['user-agent'],
+          });
+        }
         clearSessionCookie(reply);
         return reply.code(204).send();
       },
@@ -165,13 +172,11 @@ export function customerRoutes(deps: CustomerDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const session = sessionOf(request);
         const { currentPassword, newPassword } = request.body;
-        const issued = await changeCustomerPassword(
-          deps,
-          session,
-          currentPassword,
-          newPassword,
-          request.id,
-        );
+        const issued = await changeCustomerPassword(deps, session, currentPassword, newPassword, {
+          requestId: request.id,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+        });
         setSessionCookie(reply, issued.token);
         return sessionBody(issued);
       },
