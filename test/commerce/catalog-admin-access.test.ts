@@ -1,79 +1,20 @@
 // Catalog management input and access: strict bodies and queries refuse unknown fields
 // with their paths (C1.1), bad values get 400 VALIDATION_FAILED naming the path, and
 // only staff with `catalog.manage` reach the routes (C2.3).
-import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  bearer,
   createLoggedInStaff,
   registerCustomer,
   type LoggedIn,
   type LoggedInStaff,
 } from '../helpers/identity.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { codeOf } from '../helpers/shop.js';
+import { sku, useCatalogAdmin, type AdminProduct } from './catalog-admin-world.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 
-interface AdminVariant {
-  id: string;
-  title: string;
-  sku: string;
-  priceMinor: number;
-  currency: string;
-  stock: number;
-  archived: boolean;
-}
-interface AdminProduct {
-  id: string;
-  title: string;
-  description: string | null;
-  status: 'active' | 'archived';
-  createdAt: string;
-  updatedAt: string;
-  variants: AdminVariant[];
-}
-
-const codeOf = (response: LightMyRequestResponse) =>
-  response.json<{ error: { code: string } }>().error.code;
-
-let skuSeq = 0;
-const sku = (label = 'SKU') => `${label}-${Date.now().toString(36)}-${++skuSeq}`;
-
 describeEachEngine('admin catalog input and access (C1.1, C2.3)', (engine) => {
-  let t: TestApp;
-  let admin: LoggedInStaff;
-
-  const send = (
-    method: 'GET' | 'POST' | 'PATCH',
-    url: string,
-    payload?: unknown,
-    who: { token: string } = admin,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: bearer(who),
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-
-  const create = async (overrides: Record<string, unknown> = {}) => {
-    const response = await send('POST', '/admin/products', {
-      title: 'Linen shirt',
-      description: 'Washed linen, relaxed fit.',
-      variants: [
-        { title: 'S', sku: sku('SHIRT-S'), priceMinor: 4900, stock: 5 },
-        { title: 'M', sku: sku('SHIRT-M'), priceMinor: 4900, currency: 'EUR', stock: 0 },
-      ],
-      ...overrides,
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json<AdminProduct>();
-  };
-
-  beforeAll(async () => {
-    t = await createTestApp(engine);
-    admin = await createLoggedInStaff(t, ['admin']);
-  });
-  afterAll(async () => t.close());
+  const world = useCatalogAdmin(engine);
+  const { send, create } = world;
 
   describe('validation (C1.1)', () => {
     it('refuses unknown fields with 400 UNKNOWN_FIELDS naming them, at every level', async () => {
@@ -183,9 +124,9 @@ describeEachEngine('admin catalog input and access (C1.1, C2.3)', (engine) => {
     let support: LoggedInStaff;
     let fulfilment: LoggedInStaff;
     beforeAll(async () => {
-      customer = await registerCustomer(t.app);
-      support = await createLoggedInStaff(t, ['support_agent']);
-      fulfilment = await createLoggedInStaff(t, ['fulfilment']);
+      customer = await registerCustomer(world.t.app);
+      support = await createLoggedInStaff(world.t, ['support_agent']);
+      fulfilment = await createLoggedInStaff(world.t, ['fulfilment']);
     });
 
     it('refuses staff without catalog.manage, customers and guests, and changes nothing', async () => {
@@ -207,7 +148,7 @@ describeEachEngine('admin catalog input and access (C1.1, C2.3)', (engine) => {
           expect(codeOf(response)).toBe(code);
         }
       }
-      const guest = await t.app.inject({ method: 'GET', url: '/admin/products' });
+      const guest = await world.t.app.inject({ method: 'GET', url: '/admin/products' });
       expect(guest.statusCode).toBe(401);
       expect(codeOf(guest)).toBe('AUTHENTICATION_REQUIRED');
       expect((await send('GET', `/admin/products/${product.id}`)).json<AdminProduct>().title).toBe(

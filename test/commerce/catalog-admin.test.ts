@@ -1,74 +1,15 @@
 // Catalog management under /admin/products: staff with `catalog.manage` (admin) create,
 // list, change and archive products and variants; SKUs stay unique and prices stay in the
 // shop's currency. Input and access rules: catalog-admin-access.test.ts.
-import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
-import { bearer, createLoggedInStaff, type LoggedInStaff } from '../helpers/identity.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { codeOf } from '../helpers/shop.js';
+import { sku, useCatalogAdmin, type AdminProduct } from './catalog-admin-world.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 
-interface AdminVariant {
-  id: string;
-  title: string;
-  sku: string;
-  priceMinor: number;
-  currency: string;
-  stock: number;
-  archived: boolean;
-}
-interface AdminProduct {
-  id: string;
-  title: string;
-  description: string | null;
-  status: 'active' | 'archived';
-  createdAt: string;
-  updatedAt: string;
-  variants: AdminVariant[];
-}
-
-const codeOf = (response: LightMyRequestResponse) =>
-  response.json<{ error: { code: string } }>().error.code;
-
-let skuSeq = 0;
-const sku = (label = 'SKU') => `${label}-${Date.now().toString(36)}-${++skuSeq}`;
-
 describeEachEngine('admin catalog', (engine) => {
-  let t: TestApp;
-  let admin: LoggedInStaff;
-
-  const send = (
-    method: 'GET' | 'POST' | 'PATCH',
-    url: string,
-    payload?: unknown,
-    who: { token: string } = admin,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: bearer(who),
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-
-  const create = async (overrides: Record<string, unknown> = {}) => {
-    const response = await send('POST', '/admin/products', {
-      title: 'Linen shirt',
-      description: 'Washed linen, relaxed fit.',
-      variants: [
-        { title: 'S', sku: sku('SHIRT-S'), priceMinor: 4900, stock: 5 },
-        { title: 'M', sku: sku('SHIRT-M'), priceMinor: 4900, currency: 'EUR', stock: 0 },
-      ],
-      ...overrides,
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json<AdminProduct>();
-  };
-
-  beforeAll(async () => {
-    t = await createTestApp(engine);
-    admin = await createLoggedInStaff(t, ['admin']);
-  });
-  afterAll(async () => t.close());
+  const world = useCatalogAdmin(engine);
+  const { send, create } = world;
 
   describe('create and read', () => {
     it('creates an active product with variants priced in the shop currency', async () => {

@@ -2,70 +2,36 @@
 // races between agents, and between an answer and the customer closing; C2.3 the ticket
 // routes refused to every role but support, customers kept off the Admin API and staff
 // off the Store API, with nothing of a conversation in any refusal.
-import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/platform/clock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createLoggedInStaff,
-  registerCustomer,
   type LoggedIn,
   type LoggedInStaff,
 } from '../helpers/identity.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { outcome } from '../helpers/shop.js';
+import { useSupportWorld } from './support-world.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-
-interface StaffTicket {
-  id: string;
-  status: string;
-  assignedTo: string | null;
-  messages: { id: string; authorId: string }[];
-}
 
 const SUBJECT = 'Wrong size delivered';
 const FIRST = 'I ordered the large teapot and received the small one.';
 const ANSWER = 'We will swap it: a courier collects the small one tomorrow.';
 
-const codeOf = (reply: LightMyRequestResponse) =>
-  reply.json<{ error?: { code?: string } }>().error?.code;
-const outcome = (reply: LightMyRequestResponse) =>
-  `${reply.statusCode} ${codeOf(reply) ?? ''}`.trim();
-
 describeEachEngine('support rules (C1.1, C2.3)', (engine) => {
-  const clock = new ManualClock();
+  const world = useSupportWorld(engine);
+  const { call } = world;
   let t: TestApp;
   let ada: LoggedIn;
   let ben: LoggedIn;
   let agentA: LoggedInStaff;
   let agentB: LoggedInStaff;
   let ticketId = '';
-
-  const call = (
-    session: { token: string },
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: Record<string, unknown>,
-  ) => {
-    clock.advance(1000);
-    return t.app.inject({
-      method,
-      url,
-      headers: bearer(session),
-      ...(payload === undefined ? {} : { payload }),
-    });
-  };
-  const staffView = async (session: LoggedInStaff, id = ticketId) => {
-    const reply = await call(session, 'GET', `/admin/tickets/${id}`);
-    expect(reply.statusCode, reply.body).toBe(200);
-    return reply.json<StaffTicket>();
-  };
+  const staffView = (session: LoggedInStaff, id = ticketId) => world.staffView(session, id);
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { clock });
-    ada = await registerCustomer(t.app);
-    ben = await registerCustomer(t.app);
-    agentA = await createLoggedInStaff(t, ['support_agent']);
-    agentB = await createLoggedInStaff(t, ['support_agent']);
+    // The world's own beforeAll, registered first, has opened the app by now.
+    ({ t, ada, ben, agentA, agentB } = world);
     const opened = await call(ada, 'POST', '/store/tickets', { subject: SUBJECT, body: FIRST });
     ticketId = opened.json<{ id: string }>().id;
     const answered = await call(agentA, 'POST', `/admin/tickets/${ticketId}/messages`, {
@@ -73,7 +39,6 @@ describeEachEngine('support rules (C1.1, C2.3)', (engine) => {
     });
     expect(answered.statusCode, answered.body).toBe(201);
   });
-  afterAll(async () => t.close());
 
   describe('requests', () => {
     it('refuses bodies and subjects out of bounds, unknown fields and bad order ids', async () => {

@@ -4,30 +4,16 @@
 // without the permission; another customer's ticket is not found; C3.3: every read and
 // write is an audit event without content.
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ManualClock } from '../../src/platform/clock.js';
+import { beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/platform/ids.js';
 import { tablesOf } from '../../src/platform/db/index.js';
 import type { AuditTables } from '../../src/privacy/audit/index.js';
-import {
-  bearer,
-  createLoggedInStaff,
-  registerCustomer,
-  type LoggedIn,
-  type LoggedInStaff,
-} from '../helpers/identity.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createLoggedInStaff, type LoggedIn, type LoggedInStaff } from '../helpers/identity.js';
+import type { TestApp } from '../helpers/test-app.js';
+import { outcome } from '../helpers/shop.js';
+import { useSupportWorld, type StaffTicket } from './support-world.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 
-type Shown = { view: 'clear' | 'masked'; value: string } | { view: 'erased' | 'absent' };
-interface StaffTicket {
-  id: string;
-  customerId: string;
-  status: string;
-  assignedTo: string | null;
-  subject?: Shown;
-  messages: { id: string; authorKind: string; authorId: string; body?: Shown }[];
-}
 interface CustomerTicket {
   id: string;
   status: string;
@@ -42,39 +28,16 @@ const ANSWER = 'Sorry about that: a replacement tin is on its way.';
 const FOLLOW_UP = 'Thank you, and could it come in green?';
 const REDACTED = { view: 'masked', value: '[redacted]' };
 
-const codeOf = (reply: LightMyRequestResponse) =>
-  reply.json<{ error?: { code?: string } }>().error?.code;
-const outcome = (reply: LightMyRequestResponse) =>
-  `${reply.statusCode} ${codeOf(reply) ?? ''}`.trim();
-
 describeEachEngine('support tickets (C2.3, C2.5, C3.3)', (engine) => {
-  const clock = new ManualClock();
+  const world = useSupportWorld(engine, { ada: 'Ada Example', ben: 'Ben Sample' });
+  const { call } = world;
   let t: TestApp;
   let ada: LoggedIn;
   let ben: LoggedIn;
   let agentA: LoggedInStaff;
   let agentB: LoggedInStaff;
   let ticketId = '';
-
-  const call = (
-    session: { token: string },
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: Record<string, unknown>,
-  ) => {
-    clock.advance(1000);
-    return t.app.inject({
-      method,
-      url,
-      headers: bearer(session),
-      ...(payload === undefined ? {} : { payload }),
-    });
-  };
-  const staffView = async (session: LoggedInStaff, id = ticketId) => {
-    const reply = await call(session, 'GET', `/admin/tickets/${id}`);
-    expect(reply.statusCode, reply.body).toBe(200);
-    return reply.json<StaffTicket>();
-  };
+  const staffView = (session: LoggedInStaff, id = ticketId) => world.staffView(session, id);
   const customerView = async (session: LoggedIn, id = ticketId) => {
     const reply = await call(session, 'GET', `/store/tickets/${id}`);
     expect(reply.statusCode, reply.body).toBe(200);
@@ -89,13 +52,9 @@ describeEachEngine('support tickets (C2.3, C2.5, C3.3)', (engine) => {
       .execute();
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { clock });
-    ada = await registerCustomer(t.app, { name: 'Ada Example' });
-    ben = await registerCustomer(t.app, { name: 'Ben Sample' });
-    agentA = await createLoggedInStaff(t, ['support_agent']);
-    agentB = await createLoggedInStaff(t, ['support_agent']);
+    // The world's own beforeAll, registered first, has opened the app by now.
+    ({ t, ada, ben, agentA, agentB } = world);
   });
-  afterAll(async () => t.close());
 
   it('opens a ticket with its first message, audited as ticket.create', async () => {
     const reply = await call(ada, 'POST', '/store/tickets', { subject: SUBJECT, body: FIRST });

@@ -6,6 +6,7 @@ import { linesOf, openCart, type Shopper } from './cart-access.js';
 import { addLine, changeLine, createCart, removeLine, setCountry } from './cart-changes.js';
 import { priceCart, type PricedCart } from './cart-pricing.js';
 import type { CartsDeps } from './carts-deps.js';
+import type { CartTable } from './carts-migration.js';
 import {
   cartParams,
   cartPatchBody,
@@ -54,6 +55,17 @@ export function cartsRoutes(deps: CartsDeps): FastifyPluginAsyncZod {
       const cart = await openCart(deps, cartId, shopper);
       return toReply(await priceCart(deps, cart, await linesOf(deps.db, cart.id), cart.country));
     };
+    /** Opens the shopper's cart, applies one change, and answers the cart as it is now. */
+    const change = async (
+      request: FastifyRequest,
+      cartId: string,
+      apply: (cart: CartTable, shopper: Shopper) => Promise<unknown>,
+    ) => {
+      const shopper = shopperOf(request);
+      const cart = await openCart(deps, cartId, shopper);
+      await apply(cart, shopper);
+      return view(cart.id, shopper);
+    };
 
     app.post(
       '/store/carts',
@@ -99,12 +111,10 @@ export function cartsRoutes(deps: CartsDeps): FastifyPluginAsyncZod {
           response: { 200: cartReply },
         },
       },
-      async (request) => {
-        const shopper = shopperOf(request);
-        const cart = await openCart(deps, request.params.id, shopper);
-        await setCountry(deps, cart, shopper, request.body.country);
-        return view(cart.id, shopper);
-      },
+      async (request) =>
+        change(request, request.params.id, (cart, shopper) =>
+          setCountry(deps, cart, shopper, request.body.country),
+        ),
     );
 
     app.post(
@@ -119,12 +129,10 @@ export function cartsRoutes(deps: CartsDeps): FastifyPluginAsyncZod {
           response: { 200: cartReply },
         },
       },
-      async (request) => {
-        const shopper = shopperOf(request);
-        const cart = await openCart(deps, request.params.id, shopper);
-        await addLine(deps, cart, shopper, request.body.variantId, request.body.quantity);
-        return view(cart.id, shopper);
-      },
+      async (request) =>
+        change(request, request.params.id, (cart, shopper) =>
+          addLine(deps, cart, shopper, request.body.variantId, request.body.quantity),
+        ),
     );
 
     app.patch(
@@ -139,12 +147,10 @@ export function cartsRoutes(deps: CartsDeps): FastifyPluginAsyncZod {
           response: { 200: cartReply },
         },
       },
-      async (request) => {
-        const shopper = shopperOf(request);
-        const cart = await openCart(deps, request.params.id, shopper);
-        await changeLine(deps, cart, shopper, request.params.lineId, request.body.quantity);
-        return view(cart.id, shopper);
-      },
+      async (request) =>
+        change(request, request.params.id, (cart, shopper) =>
+          changeLine(deps, cart, shopper, request.params.lineId, request.body.quantity),
+        ),
     );
 
     app.delete(
@@ -158,12 +164,10 @@ export function cartsRoutes(deps: CartsDeps): FastifyPluginAsyncZod {
           response: { 200: cartReply },
         },
       },
-      async (request) => {
-        const shopper = shopperOf(request);
-        const cart = await openCart(deps, request.params.id, shopper);
-        await removeLine(deps, cart, shopper, request.params.lineId);
-        return view(cart.id, shopper);
-      },
+      async (request) =>
+        change(request, request.params.id, (cart, shopper) =>
+          removeLine(deps, cart, shopper, request.params.lineId),
+        ),
     );
   };
 }
