@@ -67,16 +67,20 @@ function readPublicKey(path: string): KeyObject {
   return key;
 }
 
-/** The signing key beside the keyring; a one-line failure when there is none yet. */
-function signingKey(config: Config): AuditSigningKey {
-  const path = auditSigningKeyPath(config.keyringPath);
-  let key: AuditSigningKey | undefined;
+/** The signing key beside the keyring, if there is one; an unreadable key stops with one line. */
+function openSigningKey(path: string): AuditSigningKey | undefined {
   try {
-    key = AuditSigningKey.open(path);
+    return AuditSigningKey.open(path);
   } catch (error) {
     if (isAppError(error)) throw new StartupError(error.message);
     throw error;
   }
+}
+
+/** The signing key beside the keyring; a one-line failure when there is none yet. */
+function signingKey(config: Config): AuditSigningKey {
+  const path = auditSigningKeyPath(config.keyringPath);
+  const key = openSigningKey(path);
   if (key === undefined) {
     throw new StartupError(
       `No audit signing key at ${path}: the server creates it when it first seals the log`,
@@ -180,13 +184,7 @@ function parseExport(text: string, path: string) {
 /** The local public key, or undefined when nothing was ever sealed (so there is nothing to check). */
 async function keyOrNothingSealed(config: Config, db: AuditDb): Promise<KeyObject | undefined> {
   const path = auditSigningKeyPath(config.keyringPath);
-  let key: AuditSigningKey | undefined;
-  try {
-    key = AuditSigningKey.open(path);
-  } catch (error) {
-    if (isAppError(error)) throw new StartupError(error.message);
-    throw error;
-  }
+  const key = openSigningKey(path);
   if (key !== undefined) return key.publicKey;
   const { sealed } = await sealProgress(db);
   if (sealed === 0 && (await latestCheckpoint(db)) === undefined) return undefined;

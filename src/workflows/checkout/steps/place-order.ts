@@ -14,13 +14,9 @@ class Rollback extends Error {
 
 const SYSTEM = { kind: 'system', name: 'checkout' } as const;
 
-/** Units per variant, summed, so a variant on two lines is reserved once. */
+/** The cart's lines as stock to take; the catalog sums and orders them per variant. */
 function stockLines(cart: CartSnapshot): StockLine[] {
-  const units = new Map<string, number>();
-  for (const line of cart.lines) {
-    units.set(line.variantId, (units.get(line.variantId) ?? 0) + line.quantity);
-  }
-  return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
+  return cart.lines.map(({ variantId, quantity }) => ({ variantId, quantity }));
 }
 
 // A cart line is the order line plus the cart's own keys (the snapshot carries no others).
