@@ -1,8 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseIntrospector,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+} from 'kysely';
 import { DatabaseOpenError, describeCause } from './database-error.js';
+import { GroupCommitSqliteDriver, type StatementSource } from './sqlite-group-commit.js';
 
 /** The file name of the embedded database inside the data directory. */
 export const SQLITE_FILE_NAME = 'custodia.db';
@@ -14,13 +24,12 @@ const STATEMENT_CACHE_SIZE = 512;
  * The connection as the query layer sees it, with prepared statements kept by SQL text.
  * Preparing parses and plans the statement; the app runs a few hundred distinct queries
  * over and over, so each is prepared once. Least recently used statements are dropped
- * first. Kysely runs one query at a time on this connection, so no statement is asked to
- * run while it is still iterating.
+ * first. The driver runs one query at a time on this connection, so no statement is asked
+ * to run while it is still iterating.
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new Map<string, SqliteStatement>();
+function statementCache(database: BetterSqlite3.Database): StatementSource {
+  const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => database.close(),
     prepare: (sql) => {
       let statement = statements.get(sql);
       if (statement !== undefined) {
@@ -39,13 +48,40 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
+/** Kysely's SQLite dialect with the group-committing driver on our own connection. */
+class GroupCommitSqliteDialect implements Dialect {
+  readonly #database: BetterSqlite3.Database;
+  readonly #file: string;
+
+  constructor(database: BetterSqlite3.Database, file: string) {
+    this.#database = database;
+    this.#file = file;
+  }
+
+  createDriver(): Driver {
+    return new GroupCommitSqliteDriver(this.#database, this.#file, statementCache(this.#database));
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): SqliteAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
 /**
  * Opens the embedded database with durable settings: WAL, full synchronous commits
  * (a committed order survives power loss), foreign keys, and a busy timeout so that a
  * CLI command and the server can share the file.
  */
 export function openSqlite(dataDir: string): {
-  dialect: SqliteDialect;
+  dialect: Dialect;
   file: string;
   close: () => void;
 } {
@@ -70,7 +106,7 @@ export function openSqlite(dataDir: string): {
     );
   }
   return {
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new GroupCommitSqliteDialect(database, file),
     file,
     close: () => {
       if (database.open) database.close();
