@@ -139,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => identity.close());
   for (const plugin of identity.plugins) await app.register(plugin);
   const commerce = await openCommerceModule(
-    { config, database, privacy: deps.privacy, identity, clock, logger },
+    { config, database, privacy: deps.privacy, identity, clock, logger, metrics },
     deps.commerce ?? COMMERCE_WIRINGS,
   );
   app.decorate('commerce', commerce);

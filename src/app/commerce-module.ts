@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, NamedMigration, PlatformTables } from '../platform/db/index.js';
 import type { ErrorCatalog } from '../platform/errors/index.js';
 import type { Logger } from '../platform/logging/index.js';
+import type { Metrics } from '../platform/metrics/index.js';
 import type { PrivacyKernel } from '../privacy/kernel/index.js';
 import type { Config } from './config.js';
 import type { IdentityModule } from './identity-module.js';
@@ -16,6 +17,8 @@ export interface CommerceContext {
   readonly identity: IdentityModule;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The app's metrics registry, served on `GET /metrics`: modules register their own there. */
+  readonly metrics: Metrics;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   outboxMigration,
   type Outbox,
 } from '../../platform/jobs/index.js';
+import { createOutboxMetrics } from '../../platform/metrics/index.js';
 import { personalLogKeys } from '../../privacy/inventory/index.js';
 import type { CommerceWiring } from '../commerce-module.js';
 
@@ -16,7 +17,8 @@ declare module '../commerce-module.js' {
 
 /**
  * Wires the jobs module first, so every later module can enqueue and register handlers.
- * The worker starts once the app is ready and stops before the database closes.
+ * The worker starts once the app is ready and stops before the database closes; its
+ * counters, durations and backlog gauges go to the app's registry (docs/jobs.md).
  */
 export const jobsWiring: CommerceWiring = {
   name: 'jobs',
@@ -29,6 +31,8 @@ export const jobsWiring: CommerceWiring = {
       logger: ctx.logger,
       // Every name the inventory knows a personal field by is refused as a payload key.
       refusedKeys: personalLogKeys(),
+      // Delivered, retried and dead jobs by kind, and the backlog, on GET /metrics.
+      metrics: createOutboxMetrics(ctx.metrics.registry),
     });
     return {
       services: { outbox },

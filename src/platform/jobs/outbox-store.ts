@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { engineOf, tablesOf } from '../db/index.js';
+import type { OutboxBacklog } from './outbox-metrics.js';
 import type { OutboxTables } from './outbox-migration.js';
 import type { OutboxPayload } from './outbox-payload.js';
 
@@ -124,6 +125,36 @@ export class OutboxStore {
       .where('claimed_by', '=', worker)
       .where('completed_at', 'is', null)
       .execute();
+  }
+
+  /**
+   * Each kind's open and dead jobs at `now`, in one grouped statement. Done jobs are not
+   * counted; both engines still read past them, as no index holds the dead rows.
+   */
+  async backlog(now: number): Promise<OutboxBacklog[]> {
+    // Due exactly as `claim` sees it: available, and not held by a live lease.
+    const waiting = sql<boolean>`dead_at is null and available_at <= ${now}
+      and (claimed_until is null or claimed_until <= ${now})`;
+    const rows = await this.#db
+      .selectFrom('outbox_jobs')
+      .select([
+        'kind',
+        sql<number>`sum(case when dead_at is null then 1 else 0 end)`.as('pending'),
+        sql<number>`sum(case when ${waiting} then 1 else 0 end)`.as('due'),
+        sql<number>`sum(case when dead_at is null then 0 else 1 end)`.as('dead'),
+        sql<number | null>`min(case when ${waiting} then available_at end)`.as('oldest_due'),
+      ])
+      .where('completed_at', 'is', null)
+      .groupBy('kind')
+      .execute();
+    return rows.map((row) => ({
+      kind: row.kind,
+      pending: Number(row.pending),
+      due: Number(row.due),
+      dead: Number(row.dead),
+      oldestDueAgeSeconds:
+        row.oldest_due === null ? 0 : Math.max(0, (now - Number(row.oldest_due)) / 1000),
+    }));
   }
 
   /** Extends the lease on jobs still being delivered, so no other worker takes them. */

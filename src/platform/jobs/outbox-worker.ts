@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { isAppError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffDelay, type BackoffPolicy } from './outbox-backoff.js';
+import type { OutboxMetrics } from './outbox-metrics.js';
 import type { ClaimedJob, OutboxStore } from './outbox-store.js';
 
 /** Delivers one job; throwing means "try again later". */
@@ -19,6 +20,7 @@ export interface OutboxWorkerSettings {
   readonly maxAttempts: number;
   readonly backoff: BackoffPolicy;
   readonly random: () => number;
+  readonly metrics: OutboxMetrics;
 }
 
 /** What one claim-and-deliver round did. */
@@ -30,10 +32,10 @@ interface Round {
 const CODE_SHAPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 
 /** The code a failure is recorded and logged under; messages may hold values, codes do not. */
-export function failureCode(error: unknown): string {
+export function failureCode(error: unknown, fallback = 'HANDLER_FAILED'): string {
   if (isAppError(error)) return error.code;
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CODE_SHAPE.test(code) ? code : 'HANDLER_FAILED';
+  return typeof code === 'string' && CODE_SHAPE.test(code) ? code : fallback;
 }
 
 // A locally enqueued job is looked for again until it shows up (its transaction commits)
@@ -180,14 +182,19 @@ export class OutboxWorker {
 
   async #deliver(job: ClaimedJob): Promise<boolean> {
     const handler = this.#handlers.get(job.kind);
+    // Monotonic time, not the injected clock: a duration, not a point in time.
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
       if (handler === undefined)
         throw Object.assign(new Error('no handler'), { code: 'OUTBOX_NO_HANDLER' });
       await handler(job);
     } catch (error) {
-      await this.#failed(job, failureCode(error));
+      const took = seconds();
+      await this.#failed(job, failureCode(error), took);
       return false;
     }
+    const took = seconds();
     const now = this.#s.clock.now().getTime();
     const held = await this.#store.complete(job.id, this.#s.workerId, now);
     if (!held) {
@@ -195,10 +202,11 @@ export class OutboxWorker {
       // delivered again, which at-least-once delivery allows.
       this.#s.logger.warn({ jobId: job.id, kind: job.kind }, 'outbox lease lost during delivery');
     }
+    this.#s.metrics.attempted(job.kind, 'delivered', took);
     return true;
   }
 
-  async #failed(job: ClaimedJob, code: string): Promise<void> {
+  async #failed(job: ClaimedJob, code: string, took: number): Promise<void> {
     const now = this.#s.clock.now().getTime();
     const dead = job.attempts >= this.#s.maxAttempts;
     const retryInMs = dead ? null : backoffDelay(job.attempts, this.#s.backoff, this.#s.random);
@@ -207,6 +215,7 @@ export class OutboxWorker {
       now,
       retryAt: retryInMs === null ? null : now + retryInMs,
     });
+    this.#s.metrics.attempted(job.kind, dead ? 'dead' : 'retried', took);
     const facts = { jobId: job.id, kind: job.kind, code, attempts: job.attempts };
     if (dead) this.#s.logger.warn(facts, 'outbox job dead after its last attempt');
     else this.#s.logger.info({ ...facts, retryInMs }, 'outbox job failed; retrying later');

@@ -5,9 +5,10 @@ import { newId } from '../ids.js';
 import type { Logger } from '../logging/index.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './outbox-backoff.js';
 import { jobsErrors } from './outbox-errors.js';
+import { NO_OUTBOX_METRICS, type OutboxBacklog, type OutboxMetrics } from './outbox-metrics.js';
 import { PayloadGuard, type OutboxPayload } from './outbox-payload.js';
 import { OutboxStore } from './outbox-store.js';
-import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
+import { failureCode, OutboxWorker, type OutboxHandler } from './outbox-worker.js';
 
 /** A job handed to its handler. */
 export interface OutboxJob {
@@ -64,6 +65,8 @@ export interface OutboxOptions {
   readonly leaseMs?: number;
   /** How often the worker looks for due jobs (1 s). */
   readonly pollMs?: number;
+  /** Where deliveries are counted and timed, and the backlog read at scrape time (none). */
+  readonly metrics?: OutboxMetrics;
 }
 
 const KIND_SHAPE = /^[a-z][a-z0-9_.:-]{0,63}$/;
@@ -72,12 +75,43 @@ function checkKind(kind: string): void {
   if (!KIND_SHAPE.test(kind)) throw new AppError(jobsErrors.OUTBOX_KIND_INVALID);
 }
 
+/**
+ * Reads the backlog for a scrape: every kind with open or dead jobs, and every kind handled
+ * here at zero, so a series drops to 0 rather than vanishing once its queue is empty. A
+ * failed read is logged (by code) and yields nothing, so the scrape keeps its other metrics.
+ */
+function backlogReader(
+  store: OutboxStore,
+  clock: Clock,
+  logger: Logger,
+  handlers: ReadonlyMap<string, OutboxHandler>,
+): () => Promise<readonly OutboxBacklog[]> {
+  return async () => {
+    try {
+      const rows = await store.backlog(clock.now().getTime());
+      const seen = new Set(rows.map((row) => row.kind));
+      const idle = [...handlers.keys()]
+        .filter((kind) => !seen.has(kind))
+        .map((kind) => ({ kind, pending: 0, due: 0, dead: 0, oldestDueAgeSeconds: 0 }));
+      return [...rows, ...idle];
+    } catch (error) {
+      logger.warn(
+        { code: failureCode(error, 'BACKLOG_READ_FAILED') },
+        'outbox backlog read failed',
+      );
+      return [];
+    }
+  };
+}
+
 /** Creates an outbox on a migrated database (`0014_platform_outbox`). */
 export function createOutbox(options: OutboxOptions): RunningOutbox {
   const clock = options.clock ?? systemClock;
   const store = new OutboxStore(options.db);
   const guard = new PayloadGuard(options.refusedKeys ?? []);
   const handlers = new Map<string, OutboxHandler>();
+  const metrics = options.metrics ?? NO_OUTBOX_METRICS;
+  metrics.readBacklogWith(backlogReader(store, clock, options.logger, handlers));
   const worker = new OutboxWorker(store, handlers, {
     clock,
     logger: options.logger,
@@ -88,6 +122,7 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
     maxAttempts: options.maxAttempts ?? 8,
     backoff: options.backoff ?? DEFAULT_BACKOFF,
     random: options.random ?? Math.random,
+    metrics,
   });
   return {
     async enqueue(trx, kind, payload, enqueueOptions = {}) {
