@@ -45,6 +45,7 @@ export const COMMERCE_ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectati
   'GET /admin/products/:id': { allow: CATALOG_MANAGERS, ok: 200 },
   'PATCH /admin/products/:id': { allow: CATALOG_MANAGERS, ok: 200 },
   'POST /admin/products/:id/archive': { allow: CATALOG_MANAGERS, ok: 200 },
+  'POST /admin/products/:id/restore': { allow: CATALOG_MANAGERS, ok: 200 },
   'POST /admin/products/:id/variants': { allow: CATALOG_MANAGERS, ok: 201 },
   'PATCH /admin/products/:productId/variants/:variantId': { allow: CATALOG_MANAGERS, ok: 200 },
   'POST /store/carts': { allow: SHOPPERS, ok: 201 },
@@ -153,6 +154,14 @@ export const COMMERCE_SAMPLE_REQUESTS: Readonly<Record<string, Sample>> = {
     // Archiving the shared product would empty every cart sample after it.
     params: {
       id: allowed ? (await fixture.shop.freshProduct()).productId : fixture.shop.productId,
+    },
+  }),
+  'POST /admin/products/:id/restore': async ({ fixture, allowed }) => ({
+    // Refused callers never reach the handler; the shared product is active in any case.
+    params: {
+      id: allowed
+        ? await fixture.shop.archivedProduct(fixture.staff.admin.id)
+        : fixture.shop.productId,
     },
   }),
   'POST /admin/products/:id/variants': (cell) => ({

@@ -33,6 +33,8 @@ export interface MatrixShop {
   ticket(owner: Owner, fresh?: boolean): Promise<string>;
   /** A new product id (for changes that must not disturb the shared one). */
   freshProduct(): Promise<{ productId: string; variantId: string }>;
+  /** A new product archived by the given admin, for the restore route to bring back. */
+  archivedProduct(adminId: string): Promise<string>;
 }
 
 interface Accounts {
@@ -115,5 +117,15 @@ export async function createMatrixShop(t: TestApp, customers: Accounts): Promise
     if (!fresh) tickets.set(owner, ticketId);
     return ticketId;
   };
-  return { ...shared, cart, token, paidOrder, shipment, ticket, freshProduct };
+  const archivedProduct = async (adminId: string) => {
+    const { productId } = await freshProduct();
+    const archived = await t.app.inject({
+      method: 'POST',
+      url: `/admin/products/${productId}/archive`,
+      headers: bearer(await sessions.create('staff', adminId)),
+    });
+    if (archived.statusCode !== 200) throw new Error(`matrix archive: ${archived.body}`);
+    return productId;
+  };
+  return { ...shared, cart, token, paidOrder, shipment, ticket, freshProduct, archivedProduct };
 }

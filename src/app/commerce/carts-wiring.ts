@@ -3,6 +3,7 @@ import {
   cartsErrors,
   cartsMigration,
   cartsRoutes,
+  createCartSweeper,
   createCartsService,
   type CartsDeps,
   type CartsService,
@@ -17,7 +18,16 @@ declare module '../commerce-module.js' {
   }
 }
 
-/** Wires the carts module; it reads prices and stock through the catalog service. */
+/** The stable code of a failure, for the log: never its message, which may quote values. */
+function failureCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+/**
+ * Wires the carts module; it reads prices and stock through the catalog service. Expired
+ * carts that were never checked out are swept in the background while the app runs.
+ */
 export const cartsWiring: CommerceWiring = {
   name: 'carts',
   migrations: [cartsMigration],
@@ -37,9 +47,17 @@ export const cartsWiring: CommerceWiring = {
         cartTtlMs: ctx.config.commerce.cartTtlMs,
       },
     };
+    const sweeper = createCartSweeper(deps, {
+      onSwept: (deleted) => {
+        if (deleted > 0) ctx.logger.info({ deleted }, 'expired carts deleted');
+      },
+      onError: (error) => ctx.logger.error({ code: failureCode(error) }, 'cart sweep failed'),
+    });
     return {
       services: { carts: createCartsService(deps) },
       plugins: [cartsRoutes(deps)],
+      start: () => sweeper.start(),
+      close: () => sweeper.close(),
     };
   },
 };

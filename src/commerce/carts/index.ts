@@ -7,3 +7,11 @@ export type { CartLine, CartSnapshot, CartsService, CartTotals } from './carts-s
 export type { CartsDeps, CatalogReader, CatalogVariant } from './carts-deps.js';
 export { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart-changes.js';
 export { taxFor } from './tax.js';
+export { CART_SWEEP_BATCH, CART_SWEEP_GRACE_MS, sweepExpiredCarts } from './cart-sweep.js';
+export type { CartSweepDeps, CartSweepOptions } from './cart-sweep.js';
+export {
+  CART_SWEEP_FIRST_RUN_MS,
+  CART_SWEEP_INTERVAL_MS,
+  createCartSweeper,
+} from './cart-sweeper.js';
+export type { CartSweeper, CartSweeperOptions, SweeperTimers } from './cart-sweeper.js';

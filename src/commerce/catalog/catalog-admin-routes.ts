@@ -19,6 +19,7 @@ import {
   addVariant,
   archiveProduct,
   createProduct,
+  restoreProduct,
   updateProduct,
   updateVariant,
 } from './product-admin.js';
@@ -119,6 +120,23 @@ export function catalogAdminRoutes(deps: CatalogDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         await archiveProduct(deps, request.params.id);
+        return current(request.params.id);
+      },
+    );
+
+    app.post(
+      '/admin/products/:id/restore',
+      {
+        config: { access: ACCESS },
+        schema: {
+          tags: TAGS,
+          summary: 'Put an archived product back on the store; variants archived alone stay so',
+          params: productParams,
+          response: { 200: adminProductReply },
+        },
+      },
+      async (request) => {
+        await restoreProduct(deps, request.params.id);
         return current(request.params.id);
       },
     );

@@ -157,6 +157,20 @@ export async function archiveProduct(deps: CatalogDeps, productId: string): Prom
     .execute();
 }
 
+/**
+ * Puts an archived product back on the store; restoring an active product changes
+ * nothing, as archiving an archived one does. Variants archived on their own stay so.
+ */
+export async function restoreProduct(deps: CatalogDeps, productId: string): Promise<void> {
+  await assertProduct(deps, productId);
+  await deps.db
+    .updateTable('products')
+    .set({ status: 'active', updated_at: deps.clock.now().getTime() })
+    .where('id', '=', productId)
+    .where('status', '=', 'archived')
+    .execute();
+}
+
 /** Adds a variant to a product; returns its id. */
 export async function addVariant(
   deps: CatalogDeps,
