@@ -13,3 +13,4 @@ export { SQLITE_FILE_NAME } from './sqlite.js';
 export { lockKeyForTransaction } from './transaction-lock.js';
 export { createInstanceSecret, dropInstanceSecret, loadInstanceSecret } from './instance-secret.js';
 export { hexOf, SqliteArrayReader, sqliteFileOf, streamRowArrays } from './row-stream.js';
+export { afterCommit } from './after-commit.js';

@@ -3,11 +3,13 @@ import {
   sql,
   type DatabaseIntrospector,
   type DatabaseMetadata,
+  type Driver,
   type ColumnMetadata,
   type Kysely,
   type SchemaMetadata,
   type TableMetadata,
 } from 'kysely';
+import { AfterCommitDriver } from './after-commit.js';
 
 interface ColumnRow {
   table: string;
@@ -71,8 +73,15 @@ export class SchemaLocalIntrospector implements DatabaseIntrospector {
   }
 }
 
-/** The PostgreSQL dialect with introspection limited to the connection's schema. */
+/**
+ * The PostgreSQL dialect with introspection limited to the connection's schema, and
+ * `afterCommit` callbacks run by its driver.
+ */
 export class SchemaLocalPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new AfterCommitDriver(super.createDriver());
+  }
+
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SchemaLocalIntrospector(db);
   }

@@ -14,6 +14,18 @@ export interface StatementSource {
   prepare(sql: string): BetterSqlite3.Statement;
 }
 
+/** The connections the driver runs on, and their statement caches. */
+export interface SqliteConnections {
+  /** The read-write connection every transaction and write runs on. */
+  readonly writer: BetterSqlite3.Database;
+  readonly writerStatements: StatementSource;
+  /** A read-only connection for reads outside transactions: it sees the last commit. */
+  readonly reader: BetterSqlite3.Database;
+  readonly readerStatements: StatementSource;
+  /** The database file, for taking turns with other connections of this process. */
+  readonly file: string;
+}
+
 /** At most this many uses share one commit; the one that fills a batch commits it at once. */
 const MAX_BATCH = 512;
 
@@ -96,42 +108,57 @@ function quoted(name: string): string {
  * stop the event loop and with it this batch's commit; connections of this process to
  * the same file (tests run two instances so) take turns in order.
  *
- * Durability is not weakened: a use of the connection inside a batch, reads included,
- * finishes only after the batch's COMMIT returned (a transaction's commit, for the
- * controlled kind too), so no caller is told of, or shown, anything a power cut could
- * still undo. A transaction that rolls back undoes only its own savepoint. Should SQLite
+ * Durability is not weakened: a use of the connection inside a batch finishes only after
+ * the batch's COMMIT returned (a transaction's commit, for the controlled kind too), so
+ * no caller is told of anything a power cut could still undo. A read outside a
+ * transaction runs on a read-only connection of its own, which sees only what was
+ * committed: it neither waits for the batch nor shows what the batch has not made
+ * durable yet. A transaction that rolls back undoes only its own savepoint. Should SQLite
  * roll the whole batch back (a full disk, an I/O error), or its COMMIT fail, every use in
  * it fails with that error, as each would have alone.
  */
 export class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqlite3.Database;
+  readonly #connections: SqliteConnections;
   readonly #control: Control;
-  readonly #statements: StatementSource;
-  readonly #file: string;
   readonly #mutex = new FifoMutex();
   readonly #writeTurn: FifoMutex;
   #batch: Batch | undefined;
+  /** Handles given out and not yet released; closing waits until there are none. */
+  #inUse = 0;
+  #idle: (() => void) | undefined;
 
-  constructor(database: BetterSqlite3.Database, file: string, statements: StatementSource) {
-    this.#database = database;
-    this.#control = prepareControl(database);
-    this.#statements = statements;
-    this.#file = file;
-    this.#writeTurn = writeTurn(file);
+  constructor(connections: SqliteConnections) {
+    this.#connections = connections;
+    this.#database = connections.writer;
+    this.#control = prepareControl(connections.writer);
+    this.#writeTurn = writeTurn(connections.file);
   }
 
   async init(): Promise<void> {
-    // The database is opened and configured by the caller.
+    // The connections are opened and configured by the caller.
   }
 
-  /** Waits for the one connection; each holder gets its own handle, to tell uses apart. */
+  /**
+   * A handle of its own for each caller, to tell uses apart. Reads outside transactions
+   * need nothing more; the read-write connection is waited for only when a transaction
+   * begins or a statement writes.
+   */
   async acquireConnection(): Promise<DatabaseConnection> {
+    this.#inUse += 1;
+    return new GroupCommitConnection(this.#connections, this);
+  }
+
+  /** Waits for the read-write connection, once per use. */
+  async takeWriter(use: Use): Promise<void> {
+    if (use.holdsWriter) return;
     await this.#mutex.lock();
-    return new GroupCommitConnection(this.#statements, this);
+    use.holdsWriter = true;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const use = useOf(connection);
+    await this.takeWriter(use);
     await this.#join(use);
     this.#control.savepoint.run();
   }
@@ -170,22 +197,31 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await this.#finish(useOf(connection));
+    try {
+      await this.#finish(useOf(connection));
+    } finally {
+      this.#inUse -= 1;
+      if (this.#inUse === 0) this.#idle?.();
+    }
   }
 
+  /** Waits for the uses in flight (their batch commits), then closes both connections. */
   async destroy(): Promise<void> {
+    if (this.#inUse > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
     await this.#mutex.lock();
     if (this.#batch !== undefined) this.#commit(this.#batch);
+    if (this.#connections.reader.open) this.#connections.reader.close();
     if (this.#database.open) this.#database.close();
-    leaveWriteTurn(this.#file);
+    leaveWriteTurn(this.#connections.file);
   }
 
   /**
-   * Before each statement: a write outside a transaction opens the batch; anything that
-   * runs while the batch is open becomes part of it. A pragma runs between batches: an
-   * open batch commits first (with the one that runs it, nobody waits for it).
+   * Before each statement on the read-write connection: a write outside a transaction
+   * opens the batch; anything that runs while the batch is open becomes part of it. A
+   * pragma runs between batches: an open batch commits first.
    */
   async beforeStatement(use: Use, sql: string, readonly: boolean): Promise<void> {
+    await this.takeWriter(use);
     if (use.lost !== undefined) throw use.lost;
     if (OUTSIDE_TRANSACTIONS.test(sql)) {
       if (use.joined) throw new Error('A pragma cannot run inside a transaction');
@@ -247,7 +283,7 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /** Hands the connection on, once per use; a use in the batch then waits for its commit. */
   async #finish(use: Use): Promise<void> {
-    if (use.finished) return;
+    if (use.finished || !use.holdsWriter) return;
     use.finished = true;
     const batch = use.joined && use.lost === undefined ? this.#batch : undefined;
     if (batch === undefined) {
@@ -292,6 +328,8 @@ export class GroupCommitSqliteDriver implements Driver {
 
 /** What one holder of the connection has done with it. */
 interface Use {
+  /** It holds the read-write connection (it began a transaction or wrote). */
+  holdsWriter: boolean;
   /** It ran inside the open batch, so it finishes only when the batch is durable. */
   joined: boolean;
   /** The connection is handed on; nothing more runs on this handle. */
@@ -307,22 +345,29 @@ function useOf(connection: DatabaseConnection): Use {
   return connection.use;
 }
 
-/** One holder's handle on the one connection; statements run as part of the batch. */
+/**
+ * One caller's handle: a read outside a transaction runs on the read-only connection;
+ * anything else on the read-write one, as part of the batch.
+ */
 class GroupCommitConnection implements DatabaseConnection {
-  readonly use: Use = { joined: false, finished: false };
-  readonly #statements: StatementSource;
+  readonly use: Use = { holdsWriter: false, joined: false, finished: false };
+  readonly #connections: SqliteConnections;
   readonly #driver: GroupCommitSqliteDriver;
 
-  constructor(statements: StatementSource, driver: GroupCommitSqliteDriver) {
-    this.#statements = statements;
+  constructor(connections: SqliteConnections, driver: GroupCommitSqliteDriver) {
+    this.#connections = connections;
     this.#driver = driver;
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#statements.prepare(compiledQuery.sql);
-    await this.#driver.beforeStatement(this.use, compiledQuery.sql, statement.readonly);
     // An array binds its items in order (better-sqlite3), however many there are.
     const parameters = compiledQuery.parameters as unknown[];
+    if (!this.use.holdsWriter && !OUTSIDE_TRANSACTIONS.test(compiledQuery.sql)) {
+      const read = this.#connections.readerStatements.prepare(compiledQuery.sql);
+      if (read.readonly) return { rows: read.all(parameters) as R[] };
+    }
+    const statement = this.#connections.writerStatements.prepare(compiledQuery.sql);
+    await this.#driver.beforeStatement(this.use, compiledQuery.sql, statement.readonly);
     return this.#driver.run(this.use, () => {
       if (statement.reader) return { rows: statement.all(parameters) as R[] };
       const { changes, lastInsertRowid } = statement.run(parameters);
@@ -338,7 +383,7 @@ class GroupCommitConnection implements DatabaseConnection {
     if (!SelectQueryNode.is(compiledQuery.query)) {
       throw new Error('The SQLite driver streams only SELECT queries');
     }
-    const statement = this.#statements.prepare(compiledQuery.sql);
+    const statement = this.#connections.writerStatements.prepare(compiledQuery.sql);
     await this.#driver.beforeStatement(this.use, compiledQuery.sql, statement.readonly);
     const rows = this.#driver.run(this.use, () =>
       statement.iterate(compiledQuery.parameters as unknown[]),

@@ -11,8 +11,13 @@ import {
   type Kysely,
   type QueryCompiler,
 } from 'kysely';
+import { AfterCommitDriver } from './after-commit.js';
 import { DatabaseOpenError, describeCause } from './database-error.js';
-import { GroupCommitSqliteDriver, type StatementSource } from './sqlite-group-commit.js';
+import {
+  GroupCommitSqliteDriver,
+  type SqliteConnections,
+  type StatementSource,
+} from './sqlite-group-commit.js';
 
 /** The file name of the embedded database inside the data directory. */
 export const SQLITE_FILE_NAME = 'custodia.db';
@@ -50,16 +55,14 @@ function statementCache(database: BetterSqlite3.Database): StatementSource {
 
 /** Kysely's SQLite dialect with the group-committing driver on our own connection. */
 class GroupCommitSqliteDialect implements Dialect {
-  readonly #database: BetterSqlite3.Database;
-  readonly #file: string;
+  readonly #connections: SqliteConnections;
 
-  constructor(database: BetterSqlite3.Database, file: string) {
-    this.#database = database;
-    this.#file = file;
+  constructor(connections: SqliteConnections) {
+    this.#connections = connections;
   }
 
   createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#database, this.#file, statementCache(this.#database));
+    return new AfterCommitDriver(new GroupCommitSqliteDriver(this.#connections));
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -87,6 +90,7 @@ export function openSqlite(dataDir: string): {
 } {
   const file = join(dataDir, SQLITE_FILE_NAME);
   let database: BetterSqlite3.Database;
+  let reader: BetterSqlite3.Database;
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     database = new BetterSqlite3(file);
@@ -97,6 +101,9 @@ export function openSqlite(dataDir: string): {
     database.pragma('secure_delete = ON');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
+    // Reads outside transactions: WAL lets them see the last commit while a batch is open.
+    reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
   } catch (error) {
     throw new DatabaseOpenError(
       `Cannot open the SQLite database in ${dataDir}: ${describeCause(error)}`,
@@ -106,9 +113,16 @@ export function openSqlite(dataDir: string): {
     );
   }
   return {
-    dialect: new GroupCommitSqliteDialect(database, file),
+    dialect: new GroupCommitSqliteDialect({
+      writer: database,
+      writerStatements: statementCache(database),
+      reader,
+      readerStatements: statementCache(reader),
+      file,
+    }),
     file,
     close: () => {
+      if (reader.open) reader.close();
       if (database.open) database.close();
     },
   };
