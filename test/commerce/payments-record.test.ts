@@ -91,6 +91,42 @@ describeEachEngine('payment records', (engine) => {
     await store.cleanup();
   });
 
+  it('records a capture in one transaction with what goes with it, or alone when that fails', async () => {
+    const statusOf = async (paymentId: string) =>
+      (
+        await tablesOf<PaymentsTables>(t.database.db)
+          .selectFrom('payments')
+          .select(['status', 'captured_minor'])
+          .where('id', '=', paymentId)
+          .executeTakeFirstOrThrow()
+      ).status;
+    const together = await pay('4242424242424242', 1000);
+    const alone = await pay('4242424242424242', 1000);
+    if (together === undefined || alone === undefined) throw new Error('not authorised');
+    let sawCapture: string | undefined;
+    expect(
+      await payments.capture(together.paymentId, async (trx) => {
+        // The follow-up runs inside the capture's transaction: it sees the payment captured.
+        sawCapture = (
+          await tablesOf<PaymentsTables>(trx)
+            .selectFrom('payments')
+            .select('status')
+            .where('id', '=', together.paymentId)
+            .executeTakeFirstOrThrow()
+        ).status;
+      }),
+    ).toEqual({ ok: true, andThen: 'done' });
+    expect(sawCapture).toBe('captured');
+    expect(
+      await payments.capture(alone.paymentId, () =>
+        Promise.reject(new Error('status move failed')),
+      ),
+    ).toEqual({ ok: true, andThen: 'failed' });
+    expect(await statusOf(alone.paymentId)).toBe('captured');
+    // A second capture is answered from the record, without the provider.
+    expect(await payments.capture(alone.paymentId)).toEqual({ ok: true, andThen: 'none' });
+  });
+
   it('C2.1: token, brand, last four and expiry are stored sealed and open to their values', async () => {
     const entry = recorded.find((candidate) => candidate.brand === 'mastercard');
     if (entry === undefined) throw new Error('no mastercard payment');

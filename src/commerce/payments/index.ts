@@ -8,6 +8,7 @@ export type {
   ProviderResult,
 } from './payment-provider.js';
 export type {
+  CaptureResult,
   PaymentRecord,
   PaymentRefund,
   PaymentStatus,

@@ -1,7 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { Actor, FieldInput } from '../../privacy/access/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
-import type { Authorisation, PaymentProvider, ProviderResult } from './payment-provider.js';
+import type { Authorisation, PaymentProvider } from './payment-provider.js';
+
+/** A capture's answer: refused with the provider's reason, or done (see `capture`). */
+export type CaptureResult =
+  | { readonly ok: true; readonly andThen: 'done' | 'failed' | 'none' }
+  | { readonly ok: false; readonly reason: string };
 
 /** Where a payment stands. */
 export type PaymentStatus =
@@ -56,8 +61,17 @@ export interface PaymentsService {
    * the audit event `payment.record` in the same transaction.
    */
   record<DB>(trx: Transaction<DB>, writer: FieldWriter, input: RecordPaymentInput): Promise<void>;
-  /** Captures the full authorised amount through the provider, then marks it captured. */
-  capture(paymentId: string): Promise<ProviderResult>;
+  /**
+   * Captures the full authorised amount through the provider, then marks it captured, in
+   * one transaction with `andThen`: the caller's change that goes with the capture (the
+   * order becoming paid). Throws only when the provider's adapter does. Once the provider
+   * has captured, the answer is `ok`: should that transaction fail, the capture is
+   * recorded alone and `andThen` reported `failed` (the record follows the provider).
+   */
+  capture(
+    paymentId: string,
+    andThen?: (trx: Transaction<unknown>) => Promise<void>,
+  ): Promise<CaptureResult>;
   /** Undo of authorise: voids at the provider (no payment row needed). */
   voidAuthorisation(authorisationId: string, idempotencyKey: string): Promise<void>;
   /**

@@ -5,9 +5,10 @@ import type { Logger } from '../../platform/logging/index.js';
 import { auditActorId, auditActorRole, type FieldInput } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
-import type { PaymentProvider, ProviderResult } from './payment-provider.js';
+import type { PaymentProvider } from './payment-provider.js';
 import { refundPayment } from './payment-refunds.js';
 import type {
+  CaptureResult,
   PaymentRecord,
   PaymentStatus,
   PaymentsService,
@@ -117,7 +118,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       );
     },
 
-    async capture(paymentId: string): Promise<ProviderResult> {
+    async capture(paymentId, andThen): Promise<CaptureResult> {
       const row = await db
         .selectFrom('payments')
         .select(['authorisation_id', 'status', 'amount_minor'])
@@ -125,7 +126,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         .executeTakeFirst();
       if (row === undefined) return { ok: false, reason: 'payment_not_found' };
       if (row.status === 'voided') return { ok: false, reason: 'authorisation_voided' };
-      if (row.status !== 'authorised') return { ok: true };
+      if (row.status !== 'authorised') return { ok: true, andThen: 'none' };
       const amount = Number(row.amount_minor);
       const result = await provider.capture({
         authorisationId: row.authorisation_id,
@@ -133,13 +134,29 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         idempotencyKey: `capture:${paymentId}`,
       });
       if (!result.ok) return result;
-      await db
-        .updateTable('payments')
-        .set({ status: 'captured', captured_minor: amount, updated_at: clock.now().getTime() })
-        .where('id', '=', paymentId)
-        .where('status', '=', 'authorised')
-        .execute();
-      return { ok: true };
+      const markCaptured = (on: Kysely<PaymentsTables>) =>
+        on
+          .updateTable('payments')
+          .set({ status: 'captured', captured_minor: amount, updated_at: clock.now().getTime() })
+          .where('id', '=', paymentId)
+          .where('status', '=', 'authorised')
+          .execute();
+      try {
+        await db.transaction().execute(async (trx) => {
+          await markCaptured(trx);
+          await andThen?.(tablesOf<unknown>(trx) as Transaction<unknown>);
+        });
+        return { ok: true, andThen: andThen === undefined ? 'none' : 'done' };
+      } catch (error) {
+        deps.logger.error({ err: error, paymentId }, 'capture recorded without what goes with it');
+      }
+      try {
+        await markCaptured(db);
+      } catch (error) {
+        // The provider holds the money; a retried capture replays its answer and records it.
+        deps.logger.error({ err: error, paymentId }, 'captured payment not recorded');
+      }
+      return { ok: true, andThen: andThen === undefined ? 'none' : 'failed' };
     },
 
     async voidAuthorisation(authorisationId: string, idempotencyKey: string): Promise<void> {
