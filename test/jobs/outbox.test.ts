@@ -22,6 +22,26 @@ function commit(
   return world.database.db.transaction().execute((trx) => outbox.enqueue(trx, kind, payload));
 }
 
+/**
+ * How long one worker waits at the rendezvous for the other. A bound only: the rendezvous
+ * is released by the other worker, never by the clock, so a broken claim fails the test
+ * with a message instead of hanging it.
+ */
+const RENDEZVOUS_BOUND_MS = 10_000;
+
+/** Waits for `promise`, failing with `message` if it has not settled within `ms`. */
+async function within(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describeEachEngine('transactional outbox', (engine) => {
   let world: OutboxWorld;
   beforeEach(async () => {
@@ -260,21 +280,74 @@ describeEachEngine('transactional outbox', (engine) => {
 
   it('never hands one job to two workers at the same time', async () => {
     const jobs = 200;
+    // Two app instances, each on its own connection (pool) to the one database.
     const other = await world.openDatabase();
-    const a = world.outbox({ batchSize: 8 });
-    const b = world.outbox({ db: other.db, batchSize: 8 });
+    const batchSize = 8;
+    const a = world.outbox({ batchSize });
+    const b = world.outbox({ db: other.db, batchSize });
     const calls = new Map<string, number>();
     const active = new Set<string>();
     const overlaps: string[] = [];
     const byWorker = { a: 0, b: 0 };
+    // Jobs each worker has in its handlers at once, and the most it ever had: the size of
+    // its largest claim, since a worker runs one round at a time and starts every handler
+    // of a round before any of them can finish (each counts itself before its first await).
+    const inHand = { a: 0, b: 0 };
+    const largestClaim = { a: 0, b: 0 };
+    // A rendezvous of promises, no timers: a's first delivery holds its batch claimed until
+    // b has delivered a job, and b delivers nothing until a holds one. Whichever claims
+    // first, both hold claimed jobs at once, so the claim must hand the second worker other
+    // jobs while the first one's are taken. It cannot deadlock on either engine: a claim
+    // is one statement that commits before any handler runs (on SQLite the connections
+    // take turns only for that statement's write batch), so a held batch keeps no lock and
+    // the other worker's claim goes through; and as a claim takes at most batchSize jobs
+    // (checked below), whichever worker holds one batch leaves jobs for the other to take.
+    const aHolds = gate();
+    const bDelivered = gate();
+    let heldByA: string | undefined;
+    let whileAHeld: { aJob: string; bJob: string; aStillActive: boolean } | undefined;
+    const stalls: string[] = [];
+    const bounded = (promise: Promise<void>, message: string) =>
+      within(promise, RENDEZVOUS_BOUND_MS, message).catch((error: unknown) => {
+        stalls.push((error as Error).message);
+        throw error;
+      });
+    // b's wait is bounded once and shared by every job of b that reaches it, so a rendezvous
+    // that never comes fails the test once, after one bound, not once per job.
+    let aHoldsInTime: Promise<void> | undefined;
+    const rendezvous = async (worker: 'a' | 'b', job: OutboxJob): Promise<void> => {
+      if (worker === 'a') {
+        if (heldByA !== undefined) return;
+        heldByA = job.id;
+        aHolds.open();
+        await bounded(bDelivered.promise, 'worker b delivered no job while worker a held a batch');
+      } else if (heldByA === undefined) {
+        aHoldsInTime ??= bounded(
+          aHolds.promise,
+          'worker a claimed no job while worker b held a batch',
+        );
+        await aHoldsInTime;
+      }
+    };
     const handler = (worker: 'a' | 'b') => async (job: OutboxJob) => {
       if (active.has(job.id)) overlaps.push(job.id);
       active.add(job.id);
       calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
       byWorker[worker] += 1;
-      // A delivery takes a little while, so that the two workers' rounds interleave.
-      await new Promise((resolve) => setTimeout(resolve, 1 + (Number(job.payload['n']) % 3)));
-      active.delete(job.id);
+      inHand[worker] += 1;
+      largestClaim[worker] = Math.max(largestClaim[worker], inHand[worker]);
+      try {
+        await rendezvous(worker, job);
+        // Let the other worker's claims and deliveries run while this job is in hand.
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        active.delete(job.id);
+        inHand[worker] -= 1;
+      }
+      if (worker === 'b' && heldByA !== undefined) {
+        whileAHeld ??= { aJob: heldByA, bJob: job.id, aStillActive: active.has(heldByA) };
+        bDelivered.open();
+      }
     };
     a.handle('test.deliver', handler('a'));
     b.handle('test.deliver', handler('b'));
@@ -284,14 +357,20 @@ describeEachEngine('transactional outbox', (engine) => {
       return enqueued;
     });
     const delivered = await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+    // Checked first: a claim that takes more than its batch can take every job before the
+    // other worker claims, and then the rendezvous below cannot be met.
+    expect(largestClaim.a, "jobs in worker a's largest claim").toBeLessThanOrEqual(batchSize);
+    expect(largestClaim.b, "jobs in worker b's largest claim").toBeLessThanOrEqual(batchSize);
+    expect(stalls, 'rendezvous waits that ran out').toEqual([]);
+    // Both instances really worked the queue at the same time: b finished a delivery while
+    // a's first job was still claimed and in its handler.
+    expect(whileAHeld).toMatchObject({ aJob: heldByA, aStillActive: true });
+    expect(whileAHeld?.bJob).not.toBe(heldByA);
+    expect(byWorker.a).toBeGreaterThan(0);
+    expect(byWorker.b).toBeGreaterThan(0);
     expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(jobs);
     expect(overlaps).toEqual([]);
     expect([...calls.values()].every((count) => count === 1)).toBe(true);
     expect([...calls.keys()].sort()).toEqual([...ids].sort());
-    if (engine === 'postgres') {
-      // Both instances really worked the queue at the same time.
-      expect(byWorker.a).toBeGreaterThan(0);
-      expect(byWorker.b).toBeGreaterThan(0);
-    }
   });
 });

@@ -77,14 +77,18 @@ export class OutboxStore {
       .orderBy('available_at')
       .limit(limit);
     if (this.#postgres) candidates = candidates.forUpdate().skipLocked();
+    // The candidates are a CTE, which PostgreSQL evaluates once. As an `IN (subquery)` the
+    // planner may re-run the locking subquery per row it updates, each run skipping the
+    // rows just claimed, so one claim would take the whole queue instead of `limit` jobs.
     const rows = await this.#db
+      .with('candidates', () => candidates)
       .updateTable('outbox_jobs')
       .set({
         claimed_until: leaseUntil,
         claimed_by: worker,
         attempts: sql<number>`attempts + 1`,
       })
-      .where('id', 'in', candidates)
+      .where('id', 'in', (eb) => eb.selectFrom('candidates').select('id'))
       .where((eb) => due(eb, now, kinds))
       .returning(['id', 'kind', 'payload', 'attempts'])
       .execute();

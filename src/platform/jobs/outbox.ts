@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock.js';
 import { AppError } from '../errors/index.js';
+import { afterCommit } from '../db/index.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logging/index.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './outbox-backoff.js';
@@ -132,9 +133,9 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
       const now = clock.now().getTime();
       const availableAt = enqueueOptions.availableAt?.getTime() ?? now;
       await store.insert(trx, { id, kind, payload: { ...payload }, availableAt, now });
-      // Never delivered inside the caller's transaction: the worker looks on a later turn,
-      // and again until the transaction has committed (or is given up as rolled back).
-      if (availableAt <= now && handlers.has(kind)) worker.nudge(id);
+      // Never delivered inside the caller's transaction: the worker is woken once it has
+      // committed, and then looks until the job shows up.
+      if (availableAt <= now && handlers.has(kind)) await afterCommit(trx, () => worker.nudge(id));
       return id;
     },
     handle(kind, handler) {
