@@ -6,6 +6,11 @@ import { migrateToLatest, migrationStatus, openDatabase } from '../src/platform/
 import type { Database } from '../src/platform/db/index.js';
 import { describeEachEngine, createTestStore, type TestStore } from './helpers/test-engines.js';
 
+it('numbers the migrations 0001, 0002, … in the order they apply, without gaps', () => {
+  const numbers = MIGRATIONS.map((m) => m.name.slice(0, 5));
+  expect(numbers).toEqual(MIGRATIONS.map((_, i) => `${String(i + 1).padStart(4, '0')}_`));
+});
+
 describeEachEngine('migrations', (engine) => {
   let store: TestStore;
   let database: Database;

@@ -14,7 +14,9 @@ import { COMMERCE_WIRINGS } from './commerce-wirings.js';
 
 /**
  * Every schema change of every module, in the order they apply. Names start with a
- * global sequence number; a test checks that the list is sorted and has no gaps.
+ * global sequence number; a test checks that the list is sorted and has no gaps. The
+ * commerce wirings' migrations apply in the order of their numbers, so a module adds a
+ * later change under the next free number whatever its place among the wirings.
  */
 export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   baseMigration,
@@ -30,5 +32,7 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   sessionsMigration,
   auditSealMigration,
   serviceEventsMigration,
-  ...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []),
+  ...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  ),
 ]);

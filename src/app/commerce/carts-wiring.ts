@@ -1,6 +1,7 @@
 import { tablesOf } from '../../platform/db/index.js';
 import {
   cartsErrors,
+  cartsExpiryMigration,
   cartsMigration,
   cartsRoutes,
   createCartSweeper,
@@ -30,7 +31,7 @@ function failureCode(error: unknown): string {
  */
 export const cartsWiring: CommerceWiring = {
   name: 'carts',
-  migrations: [cartsMigration],
+  migrations: [cartsMigration, cartsExpiryMigration],
   errors: { carts: cartsErrors },
   open: (ctx, services) => {
     // Declared, but filled only if the catalog wiring opened first.

@@ -2,6 +2,7 @@ import {
   createOutbox,
   jobsErrors,
   outboxMigration,
+  outboxOpenJobsMigration,
   type Outbox,
 } from '../../platform/jobs/index.js';
 import { createOutboxMetrics } from '../../platform/metrics/index.js';
@@ -22,7 +23,7 @@ declare module '../commerce-module.js' {
  */
 export const jobsWiring: CommerceWiring = {
   name: 'jobs',
-  migrations: [outboxMigration],
+  migrations: [outboxMigration, outboxOpenJobsMigration],
   errors: { jobs: jobsErrors },
   open: (ctx) => {
     const outbox = createOutbox({

@@ -1,5 +1,5 @@
 export { cartsErrors } from './carts-errors.js';
-export { cartsMigration } from './carts-migration.js';
+export { cartsExpiryMigration, cartsMigration } from './carts-migration.js';
 export type { CartLineTable, CartTable, CartsTables } from './carts-migration.js';
 export { cartsRoutes } from './carts-routes.js';
 export { createCartsService } from './carts-service.js';

@@ -64,3 +64,24 @@ export const outboxMigration: NamedMigration = {
     },
   },
 };
+
+/**
+ * The backlog gauges read every job not yet done, grouped by kind: a partial index keeps
+ * that read as small as the open and dead jobs, however many delivered jobs are kept.
+ */
+export const outboxOpenJobsMigration: NamedMigration = {
+  name: '0022_platform_outbox_open_jobs',
+  migration: {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('outbox_jobs_open')
+        .on('outbox_jobs')
+        .column('kind')
+        .where(sql<boolean>`completed_at is null`)
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('outbox_jobs_open').execute();
+    },
+  },
+};
