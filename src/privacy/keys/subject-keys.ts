@@ -56,7 +56,8 @@ export class SubjectKeys {
     const key = randomBytes(32);
     const keyId = randomBytes(4).readUInt32BE(0);
     const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
-    await this.db
+    const generation = this.#generation;
+    const inserted = await this.db
       .insertInto('subject_key')
       .values({
         subject_id: subjectId,
@@ -67,8 +68,14 @@ export class SubjectKeys {
         shredded_at: null,
       })
       .onConflict((conflict) => conflict.column('subject_id').doNothing())
-      .execute();
-    // Another writer may have won the race: whatever is stored now is the key.
+      .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows === 1n) {
+      // Ours is the stored key (committed: the insert ran on its own), no need to read it back.
+      const dataKey = { keyId, key };
+      if (generation === this.#generation) this.#cache.set(subjectId, dataKey);
+      return dataKey;
+    }
+    // Another writer won the race: whatever is stored now is the key.
     const stored = await this.#load(subjectId);
     if (stored === SHREDDED) throw new AppError(keysErrors.SUBJECT_ERASED);
     if (stored === undefined) throw new AppError(keysErrors.SUBJECT_KEY_MISSING);
