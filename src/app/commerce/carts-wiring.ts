@@ -10,6 +10,7 @@ import {
   type CartsService,
   type CartsTables,
 } from '../../commerce/carts/index.js';
+import { failureCode } from '../../platform/errors/index.js';
 import type { CommerceWiring } from '../commerce-module.js';
 
 declare module '../commerce-module.js' {
@@ -17,12 +18,6 @@ declare module '../commerce-module.js' {
     /** Carts priced for checkout, and the checked-out mark. */
     carts: CartsService;
   }
-}
-
-/** The stable code of a failure, for the log: never its message, which may quote values. */
-function failureCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
 /**

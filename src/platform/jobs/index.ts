@@ -9,3 +9,5 @@ export { outboxMigration, outboxOpenJobsMigration } from './outbox-migration.js'
 export type { OutboxJobsTable, OutboxTables } from './outbox-migration.js';
 export { BUILT_IN_REFUSED_KEYS, PayloadGuard } from './outbox-payload.js';
 export type { OutboxPayload } from './outbox-payload.js';
+export { createPeriodicTask } from './periodic-task.js';
+export type { PeriodicTask, PeriodicTaskOptions, TaskTimers } from './periodic-task.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { isAppError } from '../errors/index.js';
+import { failureCode as codeOf } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffDelay, type BackoffPolicy } from './outbox-backoff.js';
 import type { OutboxMetrics } from './outbox-metrics.js';
@@ -29,13 +29,9 @@ interface Round {
   readonly delivered: number;
 }
 
-const CODE_SHAPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
-
-/** The code a failure is recorded and logged under; messages may hold values, codes do not. */
+/** The code a failed delivery is recorded and logged under. */
 export function failureCode(error: unknown, fallback = 'HANDLER_FAILED'): string {
-  if (isAppError(error)) return error.code;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CODE_SHAPE.test(code) ? code : fallback;
+  return codeOf(error, fallback);
 }
 
 // A locally enqueued job is looked for again until it shows up (its transaction commits)
