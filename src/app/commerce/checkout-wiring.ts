@@ -2,10 +2,29 @@ import { tablesOf } from '../../platform/db/index.js';
 import {
   checkoutErrors,
   checkoutRoutes,
+  createRecoveryLoop,
   ORDER_CONFIRMATION,
   orderConfirmationHandler,
+  recoverStaleCheckouts,
+  type CheckoutDeps,
+  type RecoveryOptions,
+  type RecoveryReport,
 } from '../../workflows/checkout/index.js';
+import { failureCode } from '../../platform/errors/index.js';
 import type { CommerceServices, CommerceWiring } from '../commerce-module.js';
+
+/** Orders checkouts left behind, finished or undone (docs/orders.md, "Recovery"). */
+export interface CheckoutRecovery {
+  /** One sweep now, beside the background one; safe to run anywhere at once. */
+  sweep(options?: RecoveryOptions): Promise<RecoveryReport>;
+}
+
+declare module '../commerce-module.js' {
+  interface CommerceServices {
+    /** The recovery sweep of checkouts stopped between placing the order and capturing. */
+    checkoutRecovery: CheckoutRecovery;
+  }
+}
 
 const NEEDED = ['outbox', 'catalog', 'carts', 'payments', 'orders'] as const;
 
@@ -22,7 +41,9 @@ function required(services: CommerceServices): Pick<CommerceServices, (typeof NE
 
 /**
  * Wires checkout: `POST /store/carts/:id/checkout` over carts, catalog, payments, orders
- * and the outbox, and the handler that mails the order confirmation.
+ * and the outbox, the handler that mails the order confirmation, and the background
+ * recovery of checkouts that stopped before their capture (shortly after start, then
+ * every minute; counts logged, never personal data).
  */
 export const checkoutWiring: CommerceWiring = {
   name: 'checkout',
@@ -41,7 +62,7 @@ export const checkoutWiring: CommerceWiring = {
         logger: ctx.logger,
       }),
     );
-    const routes = checkoutRoutes({
+    const deps: CheckoutDeps = {
       db: tablesOf<unknown>(ctx.database.db),
       carts,
       catalog,
@@ -54,7 +75,25 @@ export const checkoutWiring: CommerceWiring = {
       clock: ctx.clock,
       logger: ctx.logger,
       settings: { policyVersion: ctx.config.identity.policyVersion },
+    };
+    const recovery: CheckoutRecovery = {
+      sweep: (options) => recoverStaleCheckouts(deps, options),
+    };
+    const loop = createRecoveryLoop({
+      sweep: (signal) => recovery.sweep({ signal }),
+      onSwept: (report) => {
+        const moved = report.paid + report.cancelled + report.left + report.failed;
+        if (moved > 0) ctx.logger.info({ ...report }, 'checkout recovery swept');
+        else if (report.settled > 0) ctx.logger.debug({ ...report }, 'checkout recovery swept');
+      },
+      onError: (error) =>
+        ctx.logger.error({ code: failureCode(error) }, 'checkout recovery sweep failed'),
     });
-    return { plugins: [routes] };
+    return {
+      services: { checkoutRecovery: recovery },
+      plugins: [checkoutRoutes(deps)],
+      start: () => loop.start(),
+      close: () => loop.close(),
+    };
   },
 };

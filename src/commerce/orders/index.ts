@@ -16,6 +16,7 @@ export type {
   OrderLine,
   OrderPersonalField,
   OrderRecord,
+  OrderRef,
   OrdersService,
   TransitionFacts,
 } from './order-types.js';

@@ -82,6 +82,12 @@ export interface TransitionFacts {
   readonly reason?: string;
 }
 
+/** An order by id and creation time: a position in a list walked oldest first. */
+export interface OrderRef {
+  readonly id: string;
+  readonly createdAt: Date;
+}
+
 /** The orders module's service, as the shared contract names it. */
 export interface OrdersService {
   /** Inserts order, lines and the first status-history entry in the caller's transaction; seals contact and addresses with the writer; audit 'order.create'. */
@@ -99,6 +105,12 @@ export interface OrdersService {
   ): Promise<void>;
   /** Adds to refundedMinor (refunds); never beyond the total. */
   addRefunded<DB>(trx: Transaction<DB>, orderId: string, amountMinor: number): Promise<void>;
+  /**
+   * Orders still `placed` that were created before `before`, oldest first, at most
+   * `limit`, after `after` when given (keyset: pass the last one of the previous page).
+   * Ids and times only: what a recovery sweep walks.
+   */
+  placedBefore(before: Date, limit: number, after?: OrderRef): Promise<OrderRef[]>;
   /** The order with its lines, or undefined. */
   get(orderId: string): Promise<OrderRecord | undefined>;
   /** The order's personal fields as FieldInputs for PersonalDataAccess.read; addresses are JSON of Address. */

@@ -153,3 +153,27 @@ export async function listOrders(
   }
   return select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
 }
+
+/**
+ * Orders still `placed` created before `before` (epoch ms), oldest first, after the
+ * cursor: ids and creation times only. The index `orders_status_created` (status,
+ * created_at, id) serves it, so a sweep reads only the rows it returns.
+ */
+export async function findPlacedBefore(
+  db: Kysely<OrdersTables>,
+  before: number,
+  limit: number,
+  after?: OrderCursor,
+): Promise<{ id: string; created_at: number }[]> {
+  let select = db
+    .selectFrom('orders')
+    .select(['id', 'created_at'])
+    .where('status', '=', 'placed')
+    .where('created_at', '<', before);
+  if (after !== undefined) {
+    select = select.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return select.orderBy('created_at').orderBy('id').limit(limit).execute();
+}

@@ -9,10 +9,16 @@ import { createOrder } from './order-create.js';
 import { fieldInputsOf } from './order-fields.js';
 import type { OrderStatus } from './order-status.js';
 import { transitionOrder } from './order-transition.js';
-import type { NewOrder, OrderRecord, OrdersService, TransitionFacts } from './order-types.js';
+import type {
+  NewOrder,
+  OrderRecord,
+  OrderRef,
+  OrdersService,
+  TransitionFacts,
+} from './order-types.js';
 import { ordersErrors } from './orders-errors.js';
 import type { OrdersTables } from './orders-migration.js';
-import { findOrderLines, findOrderRow, recordOf } from './orders-repository.js';
+import { findOrderLines, findOrderRow, findPlacedBefore, recordOf } from './orders-repository.js';
 import type { OrdersServiceDeps } from './orders-service-deps.js';
 
 /**
@@ -68,6 +74,16 @@ export class OrdersServiceImpl implements OrdersService {
       exists === undefined ? ordersErrors.ORDER_NOT_FOUND : ordersErrors.ORDER_REFUND_EXCEEDS_TOTAL,
       { details: { orderId } },
     );
+  }
+
+  async placedBefore(before: Date, limit: number, after?: OrderRef): Promise<OrderRef[]> {
+    if (!Number.isSafeInteger(limit) || limit <= 0) {
+      throw new Error('A page of orders holds a positive whole number of them');
+    }
+    const cursor =
+      after === undefined ? undefined : { createdAt: after.createdAt.getTime(), id: after.id };
+    const rows = await findPlacedBefore(this.deps.db, before.getTime(), limit, cursor);
+    return rows.map((row) => ({ id: row.id, createdAt: new Date(Number(row.created_at)) }));
   }
 
   async get(orderId: string): Promise<OrderRecord | undefined> {
