@@ -208,8 +208,8 @@ describeEachEngine('test payment provider', (engine) => {
 
   it('captures once: repeats and retries answer ok without capturing again', async () => {
     const { paymentId, authorisationId } = await paidWith('4242424242424242', 3000);
-    expect(await payments.capture(paymentId)).toEqual({ ok: true });
-    expect(await payments.capture(paymentId)).toEqual({ ok: true });
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
     expect(await paymentOf(paymentId)).toEqual({ status: 'captured', refunded: 0, captured: 3000 });
     const provider = payments.provider;
     const captureKey = key('capture');
@@ -259,7 +259,7 @@ describeEachEngine('test payment provider', (engine) => {
     ).toEqual({ ok: false, reason: 'authorisation_voided' });
     // A captured one cannot be voided.
     const captured = await paidWith('4242424242424242', 2500);
-    expect(await payments.capture(captured.paymentId)).toEqual({ ok: true });
+    expect(await payments.capture(captured.paymentId)).toEqual({ ok: true, andThen: 'none' });
     expect(
       await payments.provider.void({
         authorisationId: captured.authorisationId,
@@ -291,7 +291,7 @@ describeEachEngine('test payment provider', (engine) => {
       ok: false,
       reason: 'not_captured',
     });
-    expect(await payments.capture(paymentId)).toEqual({ ok: true });
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
     const first = key('refund');
     const partial = await payments.refund(paymentId, 3000, first);
     expect(partial).toEqual({
@@ -339,7 +339,7 @@ describeEachEngine('test payment provider', (engine) => {
 
   it('concurrent refunds under different keys add up to at most the capture', async () => {
     const { paymentId, authorisationId } = await paidWith('4242424242424242', 10_000);
-    expect(await payments.capture(paymentId)).toEqual({ ok: true });
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
     const results = await Promise.all(
       Array.from({ length: 6 }, () => payments.refund(paymentId, 4000, key('refund'))),
     );
@@ -362,7 +362,7 @@ describeEachEngine('test payment provider', (engine) => {
 
   it('a refund_fails card: the provider refuses, the held amount is given back', async () => {
     const { paymentId } = await paidWith('4000000000005126', 5000);
-    expect(await payments.capture(paymentId)).toEqual({ ok: true });
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
     const refundKey = key('refund');
     expect(await payments.refund(paymentId, 2000, refundKey)).toEqual({
       ok: false,
