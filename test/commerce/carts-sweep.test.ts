@@ -12,7 +12,6 @@ import {
   sweepExpiredCarts,
   type CartSweepDeps,
   type CartsTables,
-  type SweeperTimers,
 } from '../../src/commerce/carts/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { tablesOf } from '../../src/platform/db/index.js';
@@ -25,33 +24,11 @@ import {
   postCheckout,
   tokenFor,
 } from '../helpers/shop.js';
+import { handTimers } from '../helpers/hand-timers.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 
 const MINUTE = 60_000;
-
-/** Timers that fire only when the test says so. */
-function handTimers() {
-  const pending = new Set<{ callback: () => void; ms: number }>();
-  const timers: SweeperTimers = {
-    setTimeout: (callback, ms) => {
-      const handle = { callback, ms };
-      pending.add(handle);
-      return handle;
-    },
-    clearTimeout: (handle) => {
-      pending.delete(handle as { callback: () => void; ms: number });
-    },
-  };
-  const delays = () => [...pending].map((handle) => handle.ms);
-  const fire = () => {
-    const [next] = pending;
-    if (next === undefined) throw new Error('no timer pending');
-    pending.delete(next);
-    next.callback();
-  };
-  return { timers, delays, fire };
-}
 
 describeEachEngine('expired cart sweep', (engine) => {
   const clock = new ManualClock();

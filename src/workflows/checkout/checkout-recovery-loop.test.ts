@@ -3,39 +3,16 @@
 // loop carries on; close stops it, aborting and waiting for the sweep in hand. Timers are
 // fired by hand.
 import { describe, expect, it } from 'vitest';
+import { handTimers } from '../../../test/helpers/hand-timers.js';
 import {
   CHECKOUT_RECOVERY_FIRST_RUN_MS,
   CHECKOUT_RECOVERY_INTERVAL_MS,
   createRecoveryLoop,
-  type RecoveryTimers,
 } from './checkout-recovery-loop.js';
 import type { RecoveryReport } from './checkout-recovery.js';
 
 describe('the recovery loop', () => {
   const empty: RecoveryReport = { paid: 0, cancelled: 0, settled: 0, left: 0, failed: 0 };
-
-  /** Timers that fire only when the test says so. */
-  function handTimers() {
-    const pending = new Set<{ callback: () => void; ms: number }>();
-    const timers: RecoveryTimers = {
-      setTimeout: (callback, ms) => {
-        const handle = { callback, ms };
-        pending.add(handle);
-        return handle;
-      },
-      clearTimeout: (handle) => {
-        pending.delete(handle as { callback: () => void; ms: number });
-      },
-    };
-    const delays = () => [...pending].map((handle) => handle.ms);
-    const fire = () => {
-      const [next] = pending;
-      if (next === undefined) throw new Error('no timer pending');
-      pending.delete(next);
-      next.callback();
-    };
-    return { timers, delays, fire };
-  }
 
   it('sweeps shortly after start, then an interval after each sweep ends, never two at once', async () => {
     const { timers, delays, fire } = handTimers();
