@@ -126,7 +126,6 @@ describeEachEngine('checkout recovery', (engine) => {
       ...services(),
       consent: t.app.identity.customers.consent,
       vault: t.privacy.vault,
-      shredder: t.privacy.shredder,
       clock,
       logger: t.logs.logger,
       settings: { policyVersion: t.config.identity.policyVersion },
@@ -142,7 +141,6 @@ describeEachEngine('checkout recovery', (engine) => {
       actor: { kind: 'anonymous' },
       orderId: newId('ord'),
       paymentId: newId('pay'),
-      committed: false,
     };
     expect(await runSteps(steps.slice(0, -1), state, t.logs.logger)).toEqual({ ok: true });
     expect(await statusOf(state.orderId)).toBe('placed');

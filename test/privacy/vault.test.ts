@@ -146,6 +146,55 @@ describeEachEngine('vault through the database (C2.1)', (engine) => {
     expect(failures).toEqual([]);
   });
 
+  it("stores a new subject's data key with the first data, in the same transaction or not at all", async () => {
+    const keyRows = async (subjectId: string) =>
+      (
+        await db()
+          .selectFrom('subject_key')
+          .select('subject_id')
+          .where('subject_id', '=', subjectId)
+          .execute()
+      ).length;
+    const kept = newId('sub');
+    const rowId = newId('row');
+    const { writer, store } = await kernel.vault.newSubject(kept);
+    const sealed = writer.seal('customers.email', rowId, 'new-subject@example.test');
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await store(trx);
+        await trx
+          .insertInto('vault_probe')
+          .values({ subject_id: kept, row_id: rowId, field: 'x', value: sealed, control: null })
+          .execute();
+      });
+    expect(await keyRows(kept)).toBe(1);
+    kernel.keys.clearCache();
+    // Read back through the stored, wrapped key: the one the writer sealed with.
+    expect(await kernel.vault.open('customers.email', { subjectId: kept, rowId }, sealed)).toBe(
+      'new-subject@example.test',
+    );
+
+    const dropped = newId('sub');
+    const next = await kernel.vault.newSubject(dropped);
+    await expect(
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await next.store(trx);
+          throw new Error('the order did not go through');
+        }),
+    ).rejects.toThrow('the order did not go through');
+    expect(await keyRows(dropped)).toBe(0);
+    // A subject that already has a key cannot be given a second one.
+    const again = await kernel.vault.newSubject(kept);
+    await expect(
+      db()
+        .transaction()
+        .execute((trx) => again.store(trx)),
+    ).rejects.toThrow();
+  });
+
   it('round-trips arbitrary Unicode through the database (property)', async () => {
     const subjectId = newId('sub');
     await fc.assert(

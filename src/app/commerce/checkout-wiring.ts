@@ -71,7 +71,6 @@ export const checkoutWiring: CommerceWiring = {
       outbox,
       consent: customers.consent,
       vault: ctx.privacy.vault,
-      shredder: ctx.privacy.shredder,
       clock: ctx.clock,
       logger: ctx.logger,
       settings: { policyVersion: ctx.config.identity.policyVersion },

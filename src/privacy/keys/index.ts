@@ -10,4 +10,4 @@ export type { KeyCounts, RotationOptions, RotationProgress } from './rotation.js
 export type { RewrapItem, Rewrapper } from './rewrap-worker.js';
 export { ShredJournal } from './shred-journal.js';
 export { SHREDDED, SubjectKeys, wrapAad } from './subject-keys.js';
-export type { KeyCacheOptions } from './subject-keys.js';
+export type { KeyCacheOptions, NewSubjectKey } from './subject-keys.js';

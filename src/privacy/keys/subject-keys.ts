@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
+import { afterCommit, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { DataKeyCache, type DataKey } from './data-key-cache.js';
 import type { KekProvider } from './kek-provider.js';
@@ -9,6 +10,16 @@ import type { KeysTables } from './keys-migration.js';
 
 /** A subject whose data key has been destroyed. */
 export const SHREDDED = Symbol('shredded');
+
+/** A data key made for a subject that has none yet, stored only with the caller's data. */
+export interface NewSubjectKey {
+  readonly key: DataKey;
+  /**
+   * Inserts the wrapped key in the caller's transaction, so the key exists exactly when
+   * the data sealed with it does: a rolled-back transaction leaves no key behind.
+   */
+  readonly store: <DB>(trx: Transaction<DB>) => Promise<void>;
+}
 
 /** Limits of the unwrapped-key cache. */
 export interface KeyCacheOptions {
@@ -80,6 +91,39 @@ export class SubjectKeys {
     if (stored === SHREDDED) throw new AppError(keysErrors.SUBJECT_ERASED);
     if (stored === undefined) throw new AppError(keysErrors.SUBJECT_KEY_MISSING);
     return stored;
+  }
+
+  /**
+   * A data key for a subject id just made (a guest's `sub_…`), whose row is written by
+   * `store` inside the transaction that writes the subject's first data. The id must be
+   * new: storing it for a subject that has a key (or a tombstone) fails the transaction.
+   * The key is cached once that transaction commits.
+   */
+  async prepareNew(subjectId: string): Promise<NewSubjectKey> {
+    const key = randomBytes(32);
+    const keyId = randomBytes(4).readUInt32BE(0);
+    const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
+    const dataKey = { keyId, key };
+    return {
+      key: dataKey,
+      store: async (trx) => {
+        const generation = this.#generation;
+        await tablesOf<KeysTables>(trx)
+          .insertInto('subject_key')
+          .values({
+            subject_id: subjectId,
+            key_id: keyId,
+            kek_version: version,
+            wrapped_key: wrapped,
+            created_at: this.clock.now().getTime(),
+            shredded_at: null,
+          })
+          .execute();
+        await afterCommit(trx, () => {
+          if (generation === this.#generation) this.#cache.set(subjectId, dataKey);
+        });
+      },
+    };
   }
 
   /** The subject's data key for reading, SHREDDED after erasure. */

@@ -63,7 +63,21 @@ export class Vault {
 
   /** A writer for one subject; fetch it before opening the transaction that stores the values. */
   async writer(subjectId: string): Promise<FieldWriter> {
-    const key = await this.keys.forWriting(subjectId);
+    return this.#writerFor(await this.keys.forWriting(subjectId));
+  }
+
+  /**
+   * A writer for a subject id just made (a guest's `sub_…`), and `store`, which writes its
+   * data key in the caller's transaction: the key exists exactly when the sealed values do.
+   */
+  async newSubject(
+    subjectId: string,
+  ): Promise<{ writer: FieldWriter; store: <DB>(trx: Transaction<DB>) => Promise<void> }> {
+    const { key, store } = await this.keys.prepareNew(subjectId);
+    return { writer: this.#writerFor(key), store };
+  }
+
+  #writerFor(key: DataKey): FieldWriter {
     return {
       seal: (field, rowId, value) =>
         this.codec.seal(key, `${declared(field).name}.${rowId}`, value),

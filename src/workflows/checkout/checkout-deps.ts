@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Outbox } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import type { ConsentLedger } from '../../privacy/consent/index.js';
-import type { Shredder, Vault } from '../../privacy/vault/index.js';
+import type { Vault } from '../../privacy/vault/index.js';
 
 /** What checkout is built from: the modules it spans, the vault, the consent ledger. */
 export interface CheckoutDeps {
@@ -20,7 +20,6 @@ export interface CheckoutDeps {
   readonly outbox: Outbox;
   readonly consent: ConsentLedger;
   readonly vault: Vault;
-  readonly shredder: Shredder;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: {

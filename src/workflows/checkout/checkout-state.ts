@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import type { CartSnapshot } from '../../commerce/carts/index.js';
 import type { OrderStatus } from '../../commerce/orders/index.js';
 import type { Authorisation } from '../../commerce/payments/index.js';
@@ -42,8 +43,8 @@ export interface CheckoutState {
   /** The customer id, or a fresh `sub_` id for a guest. */
   subjectId?: string;
   writer?: FieldWriter;
-  /** True once the order's transaction has committed. */
-  committed: boolean;
+  /** A guest's new data key, written by the order's transaction. */
+  storeKey?: (trx: Transaction<unknown>) => Promise<void>;
   number?: string;
   status?: OrderStatus;
   /** The consents to record, when there are any to record. */

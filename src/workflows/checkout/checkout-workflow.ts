@@ -58,7 +58,6 @@ export async function checkout(
         : { kind: 'customer', id: request.customerId },
     orderId: newId('ord'),
     paymentId: newId('pay'),
-    committed: false,
   };
   const outcome = await runSteps(steps, state, deps.logger);
   if (!outcome.ok) return outcome;

@@ -25,8 +25,8 @@ function orderLines(cart: CartSnapshot): OrderLine[] {
 }
 
 /**
- * The one transaction: the cart is marked checked out, the order created as `placed`, the
- * payment recorded, the consents given recorded with the policy version shown, the
+ * The one transaction: the cart is marked checked out, a guest's data key stored, the order
+ * created as `placed`, the payment recorded, the consents given recorded with the policy version shown, the
  * confirmation mail queued, and the stock reserved — last, so the busiest rows (popular
  * variants) stay locked for the shortest time. A concurrent checkout of the same cart or
  * a shortage rolls everything back. Undo, once committed (a later step failed): the order
@@ -48,6 +48,7 @@ export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFail
           if (!(await deps.carts.markCheckedOut(trx, cart.id, orderId))) {
             throw new Rollback({ kind: 'cart_checked_out' });
           }
+          await state.storeKey?.(trx);
           const { number } = await deps.orders.create(trx, writer, {
             orderId,
             subjectId,
@@ -98,7 +99,6 @@ export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFail
         if (error instanceof Rollback) return { ok: false, failure: error.failure };
         throw error;
       }
-      state.committed = true;
       state.status = 'placed';
       return DONE;
     },
