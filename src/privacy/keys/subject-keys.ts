@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { afterCommit, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { DataKeyCache, type DataKey } from './data-key-cache.js';
 import type { KekProvider } from './kek-provider.js';
 import { keysErrors } from './keys-errors.js';
-import type { KeysTables } from './keys-migration.js';
+import type { KeysTables, SubjectKeyTable } from './keys-migration.js';
 
 /** A subject whose data key has been destroyed. */
 export const SHREDDED = Symbol('shredded');
@@ -64,27 +64,17 @@ export class SubjectKeys {
     const existing = await this.#load(subjectId);
     if (existing === SHREDDED) throw new AppError(keysErrors.SUBJECT_ERASED);
     if (existing !== undefined) return existing;
-    const key = randomBytes(32);
-    const keyId = randomBytes(4).readUInt32BE(0);
-    const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
+    const made = await this.#make(subjectId);
     const generation = this.#generation;
     const inserted = await this.db
       .insertInto('subject_key')
-      .values({
-        subject_id: subjectId,
-        key_id: keyId,
-        kek_version: version,
-        wrapped_key: wrapped,
-        created_at: this.clock.now().getTime(),
-        shredded_at: null,
-      })
+      .values(made.row)
       .onConflict((conflict) => conflict.column('subject_id').doNothing())
       .executeTakeFirst();
     if (inserted.numInsertedOrUpdatedRows === 1n) {
       // Ours is the stored key (committed: the insert ran on its own), no need to read it back.
-      const dataKey = { keyId, key };
-      if (generation === this.#generation) this.#cache.set(subjectId, dataKey);
-      return dataKey;
+      if (generation === this.#generation) this.#cache.set(subjectId, made.key);
+      return made.key;
     }
     // Another writer won the race: whatever is stored now is the key.
     const stored = await this.#load(subjectId);
@@ -100,28 +90,33 @@ export class SubjectKeys {
    * The key is cached once that transaction commits.
    */
   async prepareNew(subjectId: string): Promise<NewSubjectKey> {
+    const made = await this.#make(subjectId);
+    return {
+      key: made.key,
+      store: async (trx) => {
+        const generation = this.#generation;
+        await tablesOf<KeysTables>(trx).insertInto('subject_key').values(made.row).execute();
+        await afterCommit(trx, () => {
+          if (generation === this.#generation) this.#cache.set(subjectId, made.key);
+        });
+      },
+    };
+  }
+
+  /** A fresh data key for the subject, and its row: the key wrapped by the current KEK. */
+  async #make(subjectId: string): Promise<{ key: DataKey; row: Insertable<SubjectKeyTable> }> {
     const key = randomBytes(32);
     const keyId = randomBytes(4).readUInt32BE(0);
     const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
-    const dataKey = { keyId, key };
     return {
-      key: dataKey,
-      store: async (trx) => {
-        const generation = this.#generation;
-        await tablesOf<KeysTables>(trx)
-          .insertInto('subject_key')
-          .values({
-            subject_id: subjectId,
-            key_id: keyId,
-            kek_version: version,
-            wrapped_key: wrapped,
-            created_at: this.clock.now().getTime(),
-            shredded_at: null,
-          })
-          .execute();
-        await afterCommit(trx, () => {
-          if (generation === this.#generation) this.#cache.set(subjectId, dataKey);
-        });
+      key: { keyId, key },
+      row: {
+        subject_id: subjectId,
+        key_id: keyId,
+        kek_version: version,
+        wrapped_key: wrapped,
+        created_at: this.clock.now().getTime(),
+        shredded_at: null,
       },
     };
   }
