@@ -12,7 +12,7 @@ import {
   type LoggedIn,
   type LoggedInStaff,
 } from '../helpers/identity.js';
-import { buyPaidOrder, codeOf } from '../helpers/shop.js';
+import { buyPaidOrder, codeOf, createProduct } from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
@@ -78,17 +78,11 @@ describeEachEngine('shipment updates and who may ship (C2.3, C3.4)', (engine) =>
       createLoggedInStaff(t, ['admin']),
       createLoggedInStaff(t, ['dock_hand']),
     ]);
-    const product = await t.app.inject({
-      method: 'POST',
-      url: '/admin/products',
-      headers: bearer(admin),
-      payload: {
-        title: 'Test lamp',
-        variants: [{ title: 'Small', sku: 'LAMP-S', priceMinor: 4000, stock: 1000 }],
-      },
-    });
-    expect(product.statusCode, product.body).toBe(201);
-    variantId = product.json<{ variants: { id: string }[] }>().variants[0]?.id ?? '';
+    [variantId = ''] = await createProduct(
+      t,
+      [{ title: 'Small', priceMinor: 4000, stock: 1000 }],
+      'Test lamp',
+    );
   });
   afterAll(async () => {
     await t.close();

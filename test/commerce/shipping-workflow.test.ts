@@ -16,7 +16,7 @@ import {
   type LoggedInStaff,
 } from '../helpers/identity.js';
 import { assertNoLeaks, scanForMarkers, uniqueMarker } from '../helpers/leak-scan.js';
-import { buyPaidOrder, codeOf } from '../helpers/shop.js';
+import { buyPaidOrder, codeOf, createProduct } from '../helpers/shop.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
@@ -83,18 +83,11 @@ describeEachEngine('ship an order (C3.4, C3.5)', (engine) => {
     t = await createTestApp(engine, { store });
     customer = await registerCustomer(t.app, { name: 'Shipping Test Customer' });
     fulfilment = await createLoggedInStaff(t, ['fulfilment']);
-    const admin = await createLoggedInStaff(t, ['admin']);
-    const product = await t.app.inject({
-      method: 'POST',
-      url: '/admin/products',
-      headers: bearer(admin),
-      payload: {
-        title: 'Test mug',
-        variants: [{ title: 'Blue', sku: 'MUG-BLUE', priceMinor: 1250, stock: 1000 }],
-      },
-    });
-    expect(product.statusCode, product.body).toBe(201);
-    variantId = product.json<{ variants: { id: string }[] }>().variants[0]?.id ?? '';
+    [variantId = ''] = await createProduct(
+      t,
+      [{ title: 'Blue', priceMinor: 1250, stock: 1000 }],
+      'Test mug',
+    );
   });
   afterAll(async () => {
     if (!closed) await t.close();

@@ -87,7 +87,8 @@ function scanBytes(bytes: Buffer, markers: readonly PreparedMarker[]): Map<strin
   return found;
 }
 
-function filesUnder(dir: string): string[] {
+/** Every file below `dir`, in a stable order. */
+export function filesUnder(dir: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

@@ -1,9 +1,10 @@
 // Luhn scan (C2.5): searches files and PostgreSQL rows for anything shaped like a card
 // number, and reports where without ever reporting the digits.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { passesLuhn } from '../../src/commerce/payments/index.js';
+import { filesUnder } from './leak-scan.js';
 
 /** How the digits were written: one byte per digit, or UTF-16LE (either byte alignment). */
 export type LuhnEncoding = 'ascii' | 'utf16le';
@@ -125,16 +126,6 @@ export function findCardNumbers(
     }
   }
   return found;
-}
-
-function filesUnder(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...filesUnder(path));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files.sort();
 }
 
 // Numeric, boolean and time columns hold numbers, not text anyone typed; the driver hands

@@ -17,9 +17,8 @@ import type { CatalogDeps } from './catalog-service.js';
 import { adminProductView } from './catalog-views.js';
 import {
   addVariant,
-  archiveProduct,
   createProduct,
-  restoreProduct,
+  setProductStatus,
   updateProduct,
   updateVariant,
 } from './product-admin.js';
@@ -107,39 +106,36 @@ export function catalogAdminRoutes(deps: CatalogDeps): FastifyPluginAsyncZod {
       },
     );
 
-    app.post(
-      '/admin/products/:id/archive',
+    const statusChanges = [
       {
-        config: { access: ACCESS },
-        schema: {
-          tags: TAGS,
-          summary: 'Take the product off the store; carts holding it can no longer check out',
-          params: productParams,
-          response: { 200: adminProductReply },
-        },
+        action: 'archive',
+        status: 'archived',
+        summary: 'Take the product off the store; carts holding it can no longer check out',
       },
-      async (request) => {
-        await archiveProduct(deps, request.params.id);
-        return current(request.params.id);
-      },
-    );
-
-    app.post(
-      '/admin/products/:id/restore',
       {
-        config: { access: ACCESS },
-        schema: {
-          tags: TAGS,
-          summary: 'Put an archived product back on the store; variants archived alone stay so',
-          params: productParams,
-          response: { 200: adminProductReply },
+        action: 'restore',
+        status: 'active',
+        summary: 'Put an archived product back on the store; variants archived alone stay so',
+      },
+    ] as const;
+    for (const { action, status, summary } of statusChanges) {
+      app.post(
+        `/admin/products/:id/${action}`,
+        {
+          config: { access: ACCESS },
+          schema: {
+            tags: TAGS,
+            summary,
+            params: productParams,
+            response: { 200: adminProductReply },
+          },
         },
-      },
-      async (request) => {
-        await restoreProduct(deps, request.params.id);
-        return current(request.params.id);
-      },
-    );
+        async (request) => {
+          await setProductStatus(deps, request.params.id, status);
+          return current(request.params.id);
+        },
+      );
+    }
 
     app.post(
       '/admin/products/:id/variants',

@@ -146,28 +146,22 @@ export async function updateProduct(
   if (Number(result.numUpdatedRows) === 0) throw new AppError(catalogErrors.PRODUCT_NOT_FOUND);
 }
 
-/** Takes a product off the store (its variants with it); archiving twice changes nothing. */
-export async function archiveProduct(deps: CatalogDeps, productId: string): Promise<void> {
-  await assertProduct(deps, productId);
-  await deps.db
-    .updateTable('products')
-    .set({ status: 'archived', updated_at: deps.clock.now().getTime() })
-    .where('id', '=', productId)
-    .where('status', '=', 'active')
-    .execute();
-}
-
 /**
- * Puts an archived product back on the store; restoring an active product changes
- * nothing, as archiving an archived one does. Variants archived on their own stay so.
+ * Takes a product off the store (`archived`, its variants with it) or puts it back
+ * (`active`; variants archived on their own stay so). Setting the status it already has
+ * changes nothing, not even `updated_at`.
  */
-export async function restoreProduct(deps: CatalogDeps, productId: string): Promise<void> {
+export async function setProductStatus(
+  deps: CatalogDeps,
+  productId: string,
+  status: 'active' | 'archived',
+): Promise<void> {
   await assertProduct(deps, productId);
   await deps.db
     .updateTable('products')
-    .set({ status: 'active', updated_at: deps.clock.now().getTime() })
+    .set({ status, updated_at: deps.clock.now().getTime() })
     .where('id', '=', productId)
-    .where('status', '=', 'archived')
+    .where('status', '!=', status)
     .execute();
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { failureCode as codeOf } from '../errors/index.js';
+import { failureCode } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffDelay, type BackoffPolicy } from './outbox-backoff.js';
 import type { OutboxMetrics } from './outbox-metrics.js';
@@ -29,10 +29,8 @@ interface Round {
   readonly delivered: number;
 }
 
-/** The code a failed delivery is recorded and logged under. */
-export function failureCode(error: unknown, fallback = 'HANDLER_FAILED'): string {
-  return codeOf(error, fallback);
-}
+/** The code of a failure without one of its own (a handler's plain Error). */
+const HANDLER_FAILED = 'HANDLER_FAILED';
 
 // A locally enqueued job is looked for again until it shows up (its transaction commits)
 // or this long has passed (it was rolled back); the poll covers anything later.
@@ -130,7 +128,7 @@ export class OutboxWorker {
         round = await this.#serial(() => this.#round());
       } while (round.claimed === this.#s.batchSize && this.#running);
     } catch (error) {
-      this.#s.logger.error({ code: failureCode(error) }, 'outbox round failed');
+      this.#s.logger.error({ code: failureCode(error, HANDLER_FAILED) }, 'outbox round failed');
     }
     this.#recheckAwaited();
     this.#schedulePoll();
@@ -162,7 +160,10 @@ export class OutboxWorker {
     const renewal = setInterval(() => {
       const until = this.#s.clock.now().getTime() + this.#s.leaseMs;
       this.#store.renew([...inFlight], this.#s.workerId, until).catch((error: unknown) => {
-        this.#s.logger.error({ code: failureCode(error) }, 'outbox lease renewal failed');
+        this.#s.logger.error(
+          { code: failureCode(error, HANDLER_FAILED) },
+          'outbox lease renewal failed',
+        );
       });
     }, this.#s.leaseMs / 3);
     renewal.unref();
@@ -187,7 +188,7 @@ export class OutboxWorker {
       await handler(job);
     } catch (error) {
       const took = seconds();
-      await this.#failed(job, failureCode(error), took);
+      await this.#failed(job, failureCode(error, HANDLER_FAILED), took);
       return false;
     }
     const took = seconds();

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { systemClock, type Clock } from '../clock.js';
-import { AppError } from '../errors/index.js';
+import { AppError, failureCode } from '../errors/index.js';
 import { afterCommit } from '../db/index.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logging/index.js';
@@ -9,7 +9,7 @@ import { jobsErrors } from './outbox-errors.js';
 import { NO_OUTBOX_METRICS, type OutboxBacklog, type OutboxMetrics } from './outbox-metrics.js';
 import { PayloadGuard, type OutboxPayload } from './outbox-payload.js';
 import { OutboxStore } from './outbox-store.js';
-import { failureCode, OutboxWorker, type OutboxHandler } from './outbox-worker.js';
+import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
 
 /** A job handed to its handler. */
 export interface OutboxJob {

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OrderRef } from '../../commerce/orders/index.js';
-import { codeOf, recoverOrder, type RecoveryDeps, type RecoveryOutcome } from './recover-order.js';
+import { failureCode } from '../../platform/errors/index.js';
+import { recoverOrder, type RecoveryDeps, type RecoveryOutcome } from './recover-order.js';
 
 /**
  * How old a `placed` order must be before recovery touches it: a checkout runs its
@@ -56,7 +57,7 @@ export async function recoverStaleCheckouts(
         outcome = await recoverOrder(deps, ref.id);
       } catch (error) {
         deps.logger.error(
-          { orderId: ref.id, code: codeOf(error) },
+          { orderId: ref.id, code: failureCode(error) },
           'checkout recovery: order not recovered; tried again next sweep',
         );
         outcome = 'failed';

@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { OrderRecord } from '../../commerce/orders/index.js';
 import type { CaptureResult, PaymentRecord } from '../../commerce/payments/index.js';
-import { isAppError } from '../../platform/errors/index.js';
+import { failureCode, isAppError } from '../../platform/errors/index.js';
+import { cancelPlacedOrder } from './cancel-placed-order.js';
 import type { CheckoutDeps } from './checkout-deps.js';
 
 /** Who moves the orders a checkout left behind, in the status history and the audit log. */
@@ -37,15 +38,6 @@ export type RecoveryDeps = Pick<
 // Refusals that must not cancel the order: the money may be held (captured under another
 // key), or there is no payment row to speak of. Staff look at these.
 const NOT_CANCELLING = new Set(['already_captured', 'payment_not_found']);
-
-/** The code of a failure, for the log: never its message, which may quote values. */
-export function codeOf(error: unknown): string {
-  if (isAppError(error)) return error.code;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/.test(code)
-    ? code
-    : 'UNKNOWN';
-}
 
 const isStatusConflict = (error: unknown) =>
   isAppError(error) && error.code === 'ORDER_STATUS_CONFLICT';
@@ -124,7 +116,7 @@ async function capture(
   } catch (error) {
     // The adapter threw (network, timeout): nothing is known, so nothing is decided.
     deps.logger.warn(
-      { orderId: order.id, paymentId: payment.id, code: codeOf(error) },
+      { orderId: order.id, paymentId: payment.id, code: failureCode(error) },
       'checkout recovery: capture did not answer; tried again next sweep',
     );
     return 'failed';
@@ -174,21 +166,17 @@ async function cancel(
     await deps.payments.voidAuthorisation(payment.authorisationId, `recovery:${payment.id}:void`);
   } catch (error) {
     deps.logger.warn(
-      { orderId: order.id, paymentId: payment.id, code: codeOf(error) },
+      { orderId: order.id, paymentId: payment.id, code: failureCode(error) },
       'checkout recovery: void did not answer; tried again next sweep',
     );
     return 'failed';
   }
   const lines = order.lines.map(({ variantId, quantity }) => ({ variantId, quantity }));
   try {
-    await deps.db.transaction().execute(async (trx) => {
-      await deps.orders.transition(
-        order.id,
-        'cancelled',
-        { actor: RECOVERY_ACTOR, requestId: null, reason: RECOVERY_REASONS.cancelled },
-        trx,
-      );
-      await deps.catalog.release(trx, lines);
+    await cancelPlacedOrder(deps, order.id, lines, {
+      actor: RECOVERY_ACTOR,
+      requestId: null,
+      reason: RECOVERY_REASONS.cancelled,
     });
   } catch (error) {
     if (isStatusConflict(error)) return afterConflict(deps, order.id, 'cancelled');

@@ -1,6 +1,7 @@
 import type { CartSnapshot } from '../../../commerce/carts/index.js';
 import type { StockLine } from '../../../commerce/catalog/index.js';
 import type { OrderLine } from '../../../commerce/orders/index.js';
+import { cancelPlacedOrder } from '../cancel-placed-order.js';
 import type { CheckoutDeps } from '../checkout-deps.js';
 import { need, type CheckoutFailure, type CheckoutState } from '../checkout-state.js';
 import { DONE, type Step } from '../step-runner.js';
@@ -104,14 +105,10 @@ export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFail
     },
     undo: async (state) => {
       const cart = need(state.cart, 'cart');
-      await deps.db.transaction().execute(async (trx) => {
-        await deps.orders.transition(
-          state.orderId,
-          'cancelled',
-          { actor: SYSTEM, requestId: state.request.requestId, reason: 'checkout_failed' },
-          trx,
-        );
-        await deps.catalog.release(trx, stockLines(cart));
+      await cancelPlacedOrder(deps, state.orderId, stockLines(cart), {
+        actor: SYSTEM,
+        requestId: state.request.requestId,
+        reason: 'checkout_failed',
       });
       state.status = 'cancelled';
     },
