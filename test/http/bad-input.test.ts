@@ -119,6 +119,19 @@ describeEachEngine('bad input', (engine) => {
     expect(errorOf(response).code).toBe('FORBIDDEN_PROPERTY');
   });
 
+  it('refuses an over-long path segment (414) and a broken percent-encoding (400) without echoing the path', async () => {
+    const marker = 'sweep-marker-'.padEnd(150, 'q');
+    const long = await t.app.inject({ url: `/store/products/${marker}` });
+    expect(long.statusCode).toBe(414);
+    expect(errorOf(long).code).toBe('URI_TOO_LONG');
+    expect(errorOf(long).requestId).toBe(long.headers['x-request-id']);
+    expect(long.body).not.toContain('sweep-marker');
+    const broken = await t.app.inject({ url: '/store/products/sweep-marker%E0%A4%A' });
+    expect(broken.statusCode).toBe(400);
+    expect(errorOf(broken).code).toBe('BAD_REQUEST');
+    expect(broken.body).not.toContain('sweep-marker');
+  });
+
   it('answers an unknown route with 404 NOT_FOUND in the same shape', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/no/such/route' });
     expect(response.statusCode).toBe(404);

@@ -21,6 +21,10 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorSpec>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: platformErrors.EMPTY_BODY,
   FST_ERR_CTP_INVALID_JSON_BODY: platformErrors.MALFORMED_JSON,
   FST_ERR_VALIDATION: platformErrors.VALIDATION_FAILED,
+  // The router's own refusals, before any route runs: a malformed percent-encoding, and a
+  // path parameter longer than any id (Fastify would echo the path, whatever it holds).
+  FST_ERR_BAD_URL: platformErrors.BAD_REQUEST,
+  FST_ERR_MAX_PARAM_LENGTH: platformErrors.URI_TOO_LONG,
 };
 
 interface ValidationIssue {
@@ -97,23 +101,32 @@ export function sendError(
   };
   if (error.details !== undefined) body.error.details = error.details;
   if (error.headers !== undefined) void reply.headers(error.headers);
+  // Set here too: the router's refusals (frameworkErrors) are answered without hooks.
+  void reply.header('x-request-id', request.id);
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * Logs and answers anything thrown, in the one error shape. Also Fastify's
+ * `frameworkErrors` option: the router's refusals, which no error handler sees.
+ */
+export function handleError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const appError = toAppError(error);
+  if (appError.code === platformErrors.INTERNAL_ERROR.code) {
+    request.log.error({ err: error }, 'unhandled error');
+  } else {
+    request.log[appError.level]({ code: appError.code, status: appError.status }, 'request failed');
+  }
+  return sendError(request, reply, appError);
 }
 
 /** Installs the one error handler and the not-found handler. */
 export function registerErrorHandling(app: App): void {
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error);
-    if (appError.code === platformErrors.INTERNAL_ERROR.code) {
-      request.log.error({ err: error }, 'unhandled error');
-    } else {
-      request.log[appError.level](
-        { code: appError.code, status: appError.status },
-        'request failed',
-      );
-    }
-    return sendError(request, reply, appError);
-  });
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new AppError(platformErrors.NOT_FOUND)),
   );

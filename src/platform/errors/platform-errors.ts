@@ -31,6 +31,11 @@ export const platformErrors = defineErrors({
   BAD_REQUEST: { status: 400, level: 'info', message: 'The request cannot be processed' },
   NOT_FOUND: { status: 404, level: 'info', message: 'No such resource' },
   BODY_TOO_LARGE: { status: 413, level: 'info', message: 'The request body is too large' },
+  URI_TOO_LONG: {
+    status: 414,
+    level: 'info',
+    message: 'A segment of the request path is too long',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     level: 'info',
