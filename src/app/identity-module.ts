@@ -97,7 +97,6 @@ export function openIdentityModule<S>(
   const mailer = createMailer(config.mail);
   const shared = {
     vault: privacy.vault,
-    shredder: privacy.shredder,
     access,
     hasher,
     throttle,

@@ -9,13 +9,14 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { tablesOf } from '../../src/platform/db/index.js';
 import type { ConsentTables } from '../../src/privacy/consent/index.js';
 import { shredJournalPath } from '../../src/privacy/kernel/index.js';
+import type { KeysTables } from '../../src/privacy/keys/index.js';
 import type { VaultTables } from '../../src/privacy/vault/index.js';
 import { bearer, sentMail, syntheticEmail, syntheticPassword } from '../helpers/identity.js';
 import { assertNoLeaks, scanForMarkers, uniqueMarker } from '../helpers/leak-scan.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
-type Tables = CustomerTables & ConsentTables & VaultTables;
+type Tables = CustomerTables & ConsentTables & VaultTables & KeysTables;
 const POLICY_VERSION = '2026-01-registration-test';
 const HOUR = 3_600_000;
 
@@ -90,7 +91,7 @@ const confirm = (t: TestApp, token: string) =>
 
 async function counts(t: TestApp) {
   const db = tablesOf<Tables>(t.database.db);
-  const count = async (table: 'customers' | 'consent_records' | 'blind_index') => {
+  const count = async (table: 'customers' | 'consent_records' | 'blind_index' | 'subject_key') => {
     const row = await db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as('n'))
@@ -101,6 +102,8 @@ async function counts(t: TestApp) {
     customers: await count('customers'),
     consents: await count('consent_records'),
     indexed: await count('blind_index'),
+    // Data keys, tombstones of shredded ones included.
+    keys: await count('subject_key'),
   };
 }
 
@@ -307,7 +310,10 @@ describeEachEngine('customer registration (C1.2)', (engine) => {
     const responses = await Promise.all(inputs.map((input) => register(t, input, ip)));
     expect(responses.map((response) => response.statusCode)).toEqual(inputs.map(() => 202));
     for (const response of responses) expect(response.json()).toEqual(responses[0]?.json());
-    expect((await counts(t)).customers).toBe(before.customers + 1);
+    const after = await counts(t);
+    expect(after.customers).toBe(before.customers + 1);
+    // The losers stored no data key, not even a shredded one (C4.4: no key without data).
+    expect(after.keys).toBe(before.keys + 1);
     expect(mailsTo(t.store.mailDir, email, 'email_verification')).toHaveLength(1);
     expect(mailsTo(t.store.mailDir, email, 'registration_attempt')).toHaveLength(5);
     const logins = [];

@@ -5,7 +5,7 @@ import type { Mailer } from '../../platform/mail/index.js';
 import type { PersonalDataAccess } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
 import type { ConsentLedger } from '../../privacy/consent/index.js';
-import type { Shredder, Vault, VaultTables } from '../../privacy/vault/index.js';
+import type { Vault, VaultTables } from '../../privacy/vault/index.js';
 import type { PasswordHasher } from '../passwords/index.js';
 import type { ServiceLog } from '../service-events/index.js';
 import type { SessionStore } from '../sessions/index.js';
@@ -16,7 +16,6 @@ import type { CustomerTables } from './customers-migration.js';
 export interface CustomerDeps {
   readonly db: Kysely<CustomerTables & VaultTables>;
   readonly vault: Vault;
-  readonly shredder: Shredder;
   readonly access: PersonalDataAccess;
   readonly hasher: PasswordHasher;
   readonly throttle: LoginThrottle;

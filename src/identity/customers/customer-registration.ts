@@ -54,12 +54,15 @@ export async function registerCustomer(
   const passwordHash = await deps.hasher.hash(input.password);
   const id = newId('cus');
   const ref = { subjectId: id, rowId: id };
-  const writer = await deps.vault.writer(id);
+  // The data key is written by the transaction that writes the account: a registration
+  // that loses a race or fails leaves no key behind.
+  const { writer, store: storeKey } = await deps.vault.newSubject(id);
   const now = deps.clock.now();
   const token = await deps.db.transaction().execute(async (trx) => {
     // Two registrations of one address at once: the second waits here, then sees the first.
     const taken = await deps.vault.lookupForUpdate(trx, 'customers.email', input.email);
     if (taken.length > 0) return undefined;
+    await storeKey(trx);
     await trx
       .insertInto('customers')
       .values({
@@ -103,10 +106,7 @@ export async function registerCustomer(
     );
     return issueVerificationToken(trx, id, now);
   });
-  if (token === undefined) {
-    // Lost the race: the data key made for nothing is destroyed, the owner is told.
-    await deps.shredder.shred(id);
-    return mailAlreadyRegistered(deps, input.email);
-  }
+  // Lost the race: nothing was stored, the owner is told.
+  if (token === undefined) return mailAlreadyRegistered(deps, input.email);
   await mailVerificationLink(deps, input.email, token);
 }

@@ -76,7 +76,8 @@ export async function createStaff(
     throw new AppError(staffErrors.STAFF_EMAIL_TAKEN);
   }
   const id = newId('stf');
-  const writer = await deps.vault.writer(id);
+  // The data key is written by the transaction that writes the account (none on a lost race).
+  const { writer, store: storeKey } = await deps.vault.newSubject(id);
   const now = deps.clock.now();
   const enrolment = input.password === undefined ? undefined : enrol(deps, input.email);
   const passwordHash =
@@ -86,6 +87,7 @@ export async function createStaff(
   const created = await deps.db.transaction().execute(async (trx) => {
     const taken = await deps.vault.lookupForUpdate(trx, 'staff.email', input.email);
     if (taken.length > 0) return false;
+    await storeKey(trx);
     await trx
       .insertInto('staff')
       .values({
@@ -133,10 +135,7 @@ export async function createStaff(
     );
     return true;
   });
-  if (!created) {
-    await deps.shredder.shred(id);
-    throw new AppError(staffErrors.STAFF_EMAIL_TAKEN);
-  }
+  if (!created) throw new AppError(staffErrors.STAFF_EMAIL_TAKEN);
   const base = { id, email: input.email, roles: [...input.roles] };
   if (enrolment !== undefined) {
     return { ...base, enrolment: withoutHashes(enrolment) };

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { AccessPolicy, PersonalDataAccess } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
-import type { Shredder, Vault, VaultTables } from '../../privacy/vault/index.js';
+import type { Vault, VaultTables } from '../../privacy/vault/index.js';
 import type { PasswordHasher } from '../passwords/index.js';
 import type { SessionStore } from '../sessions/index.js';
 import type { LoginThrottle } from '../throttle/index.js';
@@ -12,7 +12,6 @@ import type { StaffTables } from './staff-migration.js';
 export interface StaffDeps {
   readonly db: Kysely<StaffTables & VaultTables>;
   readonly vault: Vault;
-  readonly shredder: Shredder;
   readonly access: PersonalDataAccess;
   readonly policy: AccessPolicy;
   readonly hasher: PasswordHasher;
