@@ -2,111 +2,18 @@
 // durable commits, once as Custodia ships and once with the vault's codec and the audit
 // sink replaced by pass-through stand-ins, in the same run. The privacy tax is
 // 1 − protected ÷ pass-through throughput.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { freshPostgresSchema } from '../test/helpers/postgres-schema.js';
-import { spawnTs } from '../test/helpers/run-cli.js';
+import { checkouts, startCheckoutServer, type CheckoutMode, type Run } from './checkout-load.js';
 import type { Figure } from './harness.js';
 
-const SERVER = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
-const WARM_UP = 300;
 const MEASURED = 3000;
-const CONNECTIONS = 16;
 
-interface Ready {
-  readonly url: string;
-  readonly carts: string[];
-  readonly token: string;
-}
-
-interface Run {
-  readonly ordersPerSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-}
-
-const FORM = (token: string) =>
-  JSON.stringify({
-    email: 'bench-buyer@example.test',
-    name: 'Bench Buyer',
-    phone: '+31 20 555 0100',
-    shippingAddress: {
-      line1: '1 Bench Street',
-      city: 'Utrecht',
-      postalCode: '3511 AB',
-      country: 'NL',
-    },
-    paymentToken: token,
-  });
-
-/**
- * Checks out each cart once, `connections` at a time; fails on any answer but 201. The
- * rate is timed from the start to the last answer: autocannon's own duration ends on its
- * one-second sampling tick, which would round every run up to whole seconds.
- */
-async function checkouts(ready: Ready, carts: readonly string[]): Promise<Run> {
-  let next = 0;
-  const started = performance.now();
-  let lastAnswer = started;
-  const result = await autocannon({
-    url: ready.url,
-    connections: CONNECTIONS,
-    amount: carts.length,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: FORM(ready.token),
-        setupRequest: (request) => ({
-          ...request,
-          path: `/store/carts/${carts[next++ % carts.length] ?? ''}/checkout`,
-        }),
-        onResponse: () => {
-          lastAnswer = performance.now();
-        },
-      },
-    ],
-  });
-  const ok = result['2xx'];
-  if (ok !== carts.length) {
-    throw new Error(`checkout benchmark: ${ok} of ${carts.length} checkouts answered 2xx`);
-  }
-  return {
-    ordersPerSecond: ok / ((lastAnswer - started) / 1000),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
-}
-
-async function runOnce(mode: 'protected' | 'pass-through', databaseUrl?: string): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), 'custodia-bench-checkout-'));
-  const schema = databaseUrl === undefined ? undefined : await freshPostgresSchema(databaseUrl);
-  const server = spawnTs(SERVER, [mode, String(WARM_UP + MEASURED)], {
-    env: {
-      CUSTODIA_DATA_DIR: join(dir, 'data'),
-      CUSTODIA_MAIL_DIR: join(dir, 'mail'),
-      CUSTODIA_PORT: '0',
-      CUSTODIA_LOG_LEVEL: 'silent',
-      CUSTODIA_TAX_RATES: 'NL=21',
-      // The benchmark measures checkouts, not the per-address rate limit.
-      CUSTODIA_RATE_LIMIT_MAX: '1000000',
-      ...(schema === undefined
-        ? {}
-        : { CUSTODIA_DATABASE_URL: schema.url, CUSTODIA_DB_POOL_MAX: '16' }),
-    },
-  });
+async function runOnce(mode: CheckoutMode, databaseUrl?: string): Promise<Run> {
+  const server = await startCheckoutServer(mode, MEASURED, { databaseUrl });
   try {
-    const ready = (await server.waitForLog('checkout bench ready')) as unknown as Ready;
-    await checkouts(ready, ready.carts.slice(0, WARM_UP));
-    return await checkouts(ready, ready.carts.slice(WARM_UP));
+    return await checkouts(server.ready, server.measured);
   } finally {
-    server.child.kill('SIGTERM');
-    await server.exited;
-    await schema?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    await server.cleanup();
   }
 }
 

@@ -21,6 +21,8 @@ export interface CliOptions {
   /** Settings added to a clean environment (no CUSTODIA_* of the test process leaks in). */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Options for Node.js itself, before the entry point (such as `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
@@ -46,7 +48,8 @@ export function spawnTs(
   args: readonly string[],
   options: CliOptions = {},
 ): ChildHandle {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, ...args], {
+  const nodeArgs = [...(options.nodeArgs ?? []), '--import', TSX_LOADER];
+  const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: childEnv(options.env),
     stdio: 'pipe',

@@ -1,0 +1,149 @@
+// The checkout benchmark's server and load, shared by the benchmark and by
+// bench/profile-checkout.ts: a server process with its carts, warmed up; autocannon
+// checking out a list of carts, each once, with the full guest form, timed from the first
+// request to the last answer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freshPostgresSchema } from '../test/helpers/postgres-schema.js';
+import { spawnTs, type ChildHandle } from '../test/helpers/run-cli.js';
+
+const SERVER = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
+/** Checkouts before the measured ones, on carts of their own. */
+const WARM_UP = 300;
+
+/** Checkouts in flight at once. */
+export const CONNECTIONS = 16;
+
+/** What the benchmark's server prints once it is ready. */
+export interface Ready {
+  readonly url: string;
+  readonly carts: string[];
+  readonly token: string;
+}
+
+/** One measured run. */
+export interface Run {
+  readonly ordersPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+const FORM = (token: string) =>
+  JSON.stringify({
+    email: 'bench-buyer@example.test',
+    name: 'Bench Buyer',
+    phone: '+31 20 555 0100',
+    shippingAddress: {
+      line1: '1 Bench Street',
+      city: 'Utrecht',
+      postalCode: '3511 AB',
+      country: 'NL',
+    },
+    paymentToken: token,
+  });
+
+/**
+ * Checks out each cart once, `connections` at a time; fails on any answer but 201. The
+ * rate is timed from the start to the last answer: autocannon's own duration ends on its
+ * one-second sampling tick, which would round every run up to whole seconds.
+ */
+export async function checkouts(ready: Ready, carts: readonly string[]): Promise<Run> {
+  let next = 0;
+  const started = performance.now();
+  let lastAnswer = started;
+  const result = await autocannon({
+    url: ready.url,
+    connections: CONNECTIONS,
+    amount: carts.length,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: FORM(ready.token),
+        setupRequest: (request) => ({
+          ...request,
+          path: `/store/carts/${carts[next++ % carts.length] ?? ''}/checkout`,
+        }),
+        onResponse: () => {
+          lastAnswer = performance.now();
+        },
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  if (ok !== carts.length) {
+    throw new Error(`checkout benchmark: ${ok} of ${carts.length} checkouts answered 2xx`);
+  }
+  return {
+    ordersPerSecond: ok / ((lastAnswer - started) / 1000),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+/** As Custodia ships, or with the vault's codec and the audit sink passed through. */
+export type CheckoutMode = 'protected' | 'pass-through';
+
+/** A benchmark server, warmed up, with the carts left for the measured run. */
+export interface CheckoutServer {
+  readonly ready: Ready;
+  readonly measured: readonly string[];
+  readonly child: ChildHandle['child'];
+  /** Its own directory (data, mail, and whatever `nodeArgs` put there). */
+  readonly dir: string;
+  /** Stops the server (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Drops its PostgreSQL schema and deletes its directory. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Starts the benchmark's server on SQLite, or on a fresh schema of `databaseUrl`, with
+ * `measured` carts plus the warm-up's, and checks out the warm-up carts.
+ */
+export async function startCheckoutServer(
+  mode: CheckoutMode,
+  measured: number,
+  options: { databaseUrl?: string | undefined; nodeArgs?: (dir: string) => string[] } = {},
+): Promise<CheckoutServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'custodia-bench-checkout-'));
+  const { databaseUrl } = options;
+  const schema = databaseUrl === undefined ? undefined : await freshPostgresSchema(databaseUrl);
+  const server = spawnTs(SERVER, [mode, String(WARM_UP + measured)], {
+    nodeArgs: options.nodeArgs?.(dir) ?? [],
+    env: {
+      CUSTODIA_DATA_DIR: join(dir, 'data'),
+      CUSTODIA_MAIL_DIR: join(dir, 'mail'),
+      CUSTODIA_PORT: '0',
+      CUSTODIA_LOG_LEVEL: 'silent',
+      CUSTODIA_TAX_RATES: 'NL=21',
+      // The benchmark measures checkouts, not the per-address rate limit.
+      CUSTODIA_RATE_LIMIT_MAX: '1000000',
+      ...(schema === undefined
+        ? {}
+        : { CUSTODIA_DATABASE_URL: schema.url, CUSTODIA_DB_POOL_MAX: '16' }),
+    },
+  });
+  const stop = async () => {
+    if (server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGTERM');
+    }
+    await server.exited;
+  };
+  const cleanup = async () => {
+    await schema?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const ready = (await server.waitForLog('checkout bench ready')) as unknown as Ready;
+    await checkouts(ready, ready.carts.slice(0, WARM_UP));
+    return { ready, measured: ready.carts.slice(WARM_UP), child: server.child, dir, stop, cleanup };
+  } catch (error) {
+    await stop();
+    await cleanup();
+    throw error;
+  }
+}
