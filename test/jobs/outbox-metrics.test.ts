@@ -51,6 +51,7 @@ describeEachEngine('outbox metrics', (engine) => {
     const sink = createOutboxMetrics(registry);
     const counting: OutboxMetrics = {
       attempted: (kind, outcome, seconds) => sink.attempted(kind, outcome, seconds),
+      purged: (kind, count) => sink.purged(kind, count),
       readBacklogWith: (read) =>
         sink.readBacklogWith(() => {
           reads += 1;

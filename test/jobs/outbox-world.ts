@@ -8,6 +8,7 @@ import {
 } from '../../src/platform/db/index.js';
 import {
   createOutbox,
+  outboxDoneJobsMigration,
   outboxMigration,
   type OutboxOptions,
   type OutboxTables,
@@ -32,12 +33,12 @@ export interface OutboxWorld {
   close(): Promise<void>;
 }
 
-/** Opens a fresh store on one engine with `0014_platform_outbox` applied. */
+/** Opens a fresh store on one engine with the outbox table and its purge index. */
 export async function openOutboxWorld(engine: 'sqlite' | 'postgres'): Promise<OutboxWorld> {
   const store = await createTestStore(engine);
   const open = () => openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
   const database = await open();
-  await migrateToLatest(database.db, [baseMigration, outboxMigration]);
+  await migrateToLatest(database.db, [baseMigration, outboxMigration, outboxDoneJobsMigration]);
   const clock = new ManualClock();
   const logs = captureLogs();
   const extra: Database[] = [];

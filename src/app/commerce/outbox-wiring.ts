@@ -1,6 +1,7 @@
 import {
   createOutbox,
   jobsErrors,
+  outboxDoneJobsMigration,
   outboxMigration,
   outboxOpenJobsMigration,
   type Outbox,
@@ -23,7 +24,7 @@ declare module '../commerce-module.js' {
  */
 export const jobsWiring: CommerceWiring = {
   name: 'jobs',
-  migrations: [outboxMigration, outboxOpenJobsMigration],
+  migrations: [outboxMigration, outboxOpenJobsMigration, outboxDoneJobsMigration],
   errors: { jobs: jobsErrors },
   open: (ctx) => {
     const outbox = createOutbox({

@@ -5,7 +5,12 @@ export type { BackoffPolicy } from './outbox-backoff.js';
 export { jobsErrors } from './outbox-errors.js';
 export { NO_OUTBOX_METRICS } from './outbox-metrics.js';
 export type { OutboxBacklog, OutboxMetrics, OutboxOutcome } from './outbox-metrics.js';
-export { outboxMigration, outboxOpenJobsMigration } from './outbox-migration.js';
+export {
+  outboxDoneJobsMigration,
+  outboxMigration,
+  outboxOpenJobsMigration,
+} from './outbox-migration.js';
+export { DEFAULT_KEEP_DELIVERED_MS } from './outbox-purge.js';
 export type { OutboxJobsTable, OutboxTables } from './outbox-migration.js';
 export { BUILT_IN_REFUSED_KEYS, PayloadGuard } from './outbox-payload.js';
 export type { OutboxPayload } from './outbox-payload.js';

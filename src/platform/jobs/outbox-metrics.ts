@@ -23,6 +23,8 @@ export interface OutboxBacklog {
 export interface OutboxMetrics {
   /** A handler ran for `seconds` and the attempt ended with `outcome` (recorded once stored). */
   attempted(kind: string, outcome: OutboxOutcome, seconds: number): void;
+  /** `count` delivered jobs of `kind` were deleted by the purge. */
+  purged(kind: string, count: number): void;
   /** Given once by the outbox: how to read the backlog, for gauges collected at scrape time. */
   readBacklogWith(read: () => Promise<readonly OutboxBacklog[]>): void;
 }
@@ -30,5 +32,6 @@ export interface OutboxMetrics {
 /** Reports nothing: the default when no metrics are wired. */
 export const NO_OUTBOX_METRICS: OutboxMetrics = {
   attempted: () => undefined,
+  purged: () => undefined,
   readBacklogWith: () => undefined,
 };

@@ -85,3 +85,24 @@ export const outboxOpenJobsMigration: NamedMigration = {
     },
   },
 };
+
+/**
+ * Delivered jobs are deleted once older than the outbox's retention: a partial index on
+ * their completion time lets each purge batch find the oldest without reading the rest.
+ */
+export const outboxDoneJobsMigration: NamedMigration = {
+  name: '0024_platform_outbox_done_jobs',
+  migration: {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('outbox_jobs_done')
+        .on('outbox_jobs')
+        .column('completed_at')
+        .where(sql<boolean>`completed_at is not null`)
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('outbox_jobs_done').execute();
+    },
+  },
+};

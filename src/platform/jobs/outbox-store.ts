@@ -161,6 +161,27 @@ export class OutboxStore {
     }));
   }
 
+  /**
+   * Deletes up to `limit` delivered jobs completed before `before`, oldest first, and
+   * returns the kind of each. Open and dead jobs are never touched.
+   */
+  async purgeDelivered(before: number, limit: number): Promise<string[]> {
+    const rows = await this.#db
+      .deleteFrom('outbox_jobs')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox_jobs')
+          .select('id')
+          .where('completed_at', '<', before)
+          .orderBy('completed_at')
+          .limit(limit),
+      )
+      .where('completed_at', '<', before)
+      .returning('kind')
+      .execute();
+    return rows.map((row) => row.kind);
+  }
+
   /** Extends the lease on jobs still being delivered, so no other worker takes them. */
   async renew(ids: readonly string[], worker: string, leaseUntil: number): Promise<void> {
     if (ids.length === 0) return;

@@ -10,6 +10,13 @@ import { NO_OUTBOX_METRICS, type OutboxBacklog, type OutboxMetrics } from './out
 import { PayloadGuard, type OutboxPayload } from './outbox-payload.js';
 import { OutboxStore } from './outbox-store.js';
 import { OutboxWorker, type OutboxHandler } from './outbox-worker.js';
+import { createPeriodicTask, type PeriodicTask, type TaskTimers } from './periodic-task.js';
+import {
+  DEFAULT_KEEP_DELIVERED_MS,
+  purgeDelivered,
+  purgedCount,
+  type PurgedJobs,
+} from './outbox-purge.js';
 
 /** A job handed to its handler. */
 export interface OutboxJob {
@@ -37,13 +44,15 @@ export interface Outbox {
   handle(kind: string, handler: (job: OutboxJob) => Promise<void>): void;
   /** Delivers every job that is due now, then resolves with the count (tests, CLI). */
   drain(): Promise<number>;
+  /** Deletes the delivered jobs older than the retention now; resolves with the count (tests, CLI). */
+  purge(): Promise<number>;
 }
 
 /** An outbox with its background worker's lifecycle. */
 export interface RunningOutbox extends Outbox {
-  /** Starts polling (every `pollMs`) and delivering after local enqueues. */
+  /** Starts polling (every `pollMs`), delivering after local enqueues, and the hourly purge. */
   start(): void;
-  /** Stops the worker and waits for the handlers in flight. */
+  /** Stops the worker and the purge, and waits for the handlers and a purge in flight. */
   close(): Promise<void>;
 }
 
@@ -68,6 +77,12 @@ export interface OutboxOptions {
   readonly pollMs?: number;
   /** Where deliveries are counted and timed, and the backlog read at scrape time (none). */
   readonly metrics?: OutboxMetrics;
+  /** How long delivered jobs are kept before the purge deletes them (7 days). */
+  readonly keepDeliveredMs?: number;
+  /** How often delivered jobs are purged (1 h; the first purge a minute after start). */
+  readonly purgeIntervalMs?: number;
+  /** The purge's timers; tests pass their own to fire runs by hand. */
+  readonly timers?: TaskTimers;
 }
 
 const KIND_SHAPE = /^[a-z][a-z0-9_.:-]{0,63}$/;
@@ -105,6 +120,37 @@ function backlogReader(
   };
 }
 
+/** The first purge after start: soon, so a process restarted often still purges. */
+const PURGE_FIRST_RUN_MS = 60_000;
+
+/**
+ * The hourly deletion of delivered jobs older than the retention (open and dead jobs stay),
+ * counted by kind and logged with the count; a failed purge is logged by code and tried
+ * again at the next interval.
+ */
+function purgeTask(
+  purge: (signal?: AbortSignal) => Promise<PurgedJobs>,
+  options: OutboxOptions,
+  metrics: OutboxMetrics,
+): PeriodicTask {
+  return createPeriodicTask({
+    run: (signal) => purge(signal),
+    firstRunMs: PURGE_FIRST_RUN_MS,
+    intervalMs: options.purgeIntervalMs ?? 60 * 60_000,
+    onDone: (purged) => {
+      for (const [kind, count] of purged) metrics.purged(kind, count);
+      const count = purgedCount(purged);
+      if (count > 0) options.logger.info({ count }, 'delivered outbox jobs purged');
+    },
+    onError: (error) =>
+      options.logger.warn(
+        { code: failureCode(error, 'OUTBOX_PURGE_FAILED') },
+        'outbox purge failed',
+      ),
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+  });
+}
+
 /** Creates an outbox on a migrated database (`0014_platform_outbox`). */
 export function createOutbox(options: OutboxOptions): RunningOutbox {
   const clock = options.clock ?? systemClock;
@@ -125,6 +171,13 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
     random: options.random ?? Math.random,
     metrics,
   });
+  const keepDeliveredMs = options.keepDeliveredMs ?? DEFAULT_KEEP_DELIVERED_MS;
+  const purge = (signal?: AbortSignal) =>
+    purgeDelivered(store, {
+      before: clock.now().getTime() - keepDeliveredMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  const purging = purgeTask(purge, options, metrics);
   return {
     async enqueue(trx, kind, payload, enqueueOptions = {}) {
       checkKind(kind);
@@ -144,7 +197,14 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
       handlers.set(kind, handler);
     },
     drain: () => worker.drain(),
-    start: () => worker.start(),
-    close: () => worker.close(),
+    purge: async () => purgedCount(await purge()),
+    start: () => {
+      worker.start();
+      purging.start();
+    },
+    close: async () => {
+      await purging.close();
+      await worker.close();
+    },
   };
 }

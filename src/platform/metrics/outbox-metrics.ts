@@ -59,6 +59,12 @@ export function createOutboxMetrics(registry: Registry): OutboxMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  const purged = new Counter({
+    name: 'custodia_outbox_jobs_purged_total',
+    help: 'Delivered outbox jobs deleted by this instance once past their retention, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   let read: () => Promise<readonly OutboxBacklog[]> = () => Promise.resolve([]);
   // The registry collects every metric at once: the gauges share the read in progress.
   let inProgress: Promise<readonly OutboxBacklog[]> | undefined;
@@ -83,6 +89,9 @@ export function createOutboxMetrics(registry: Registry): OutboxMetrics {
     attempted(kind, outcome, seconds) {
       counters[outcome].inc({ kind });
       duration.observe({ kind }, seconds);
+    },
+    purged(kind, count) {
+      purged.inc({ kind }, count);
     },
     readBacklogWith(reader) {
       read = reader;
