@@ -140,6 +140,17 @@ describeEachEngine(
       expect(await orders().get(newId('ord'))).toBeUndefined();
     });
 
+    it('reads the order and the fields asked for at once, as get and personalFields do apart', async () => {
+      const placed = await placeOrder(t);
+      const which = ['orders.contact_email', 'orders.contact_name'] as const;
+      const both = await orders().getWithFields(placed.orderId, which);
+      expect(both?.order).toEqual(await orders().get(placed.orderId));
+      expect(both?.fields).toEqual(await orders().personalFields(placed.orderId, which));
+      expect(both?.fields.map((input) => input.field)).toEqual([...which]);
+      expect(await orders().getWithFields(newId('ord'), which)).toBeUndefined();
+      expect(await orders().getWithFields('not-an-id', which)).toBeUndefined();
+    });
+
     it('gives every order its own number', async () => {
       const placed = await Promise.all(Array.from({ length: 20 }, () => placeOrder(t)));
       const numbers = placed.map((order) => order.number);

@@ -115,4 +115,9 @@ export interface OrdersService {
   get(orderId: string): Promise<OrderRecord | undefined>;
   /** The order's personal fields as FieldInputs for PersonalDataAccess.read; addresses are JSON of Address. */
   personalFields(orderId: string, which?: readonly PersonalFieldName[]): Promise<FieldInput[]>;
+  /** `get` and `personalFields` together, from one read of the order; undefined when there is none. */
+  getWithFields(
+    orderId: string,
+    which: readonly PersonalFieldName[],
+  ): Promise<{ order: OrderRecord; fields: FieldInput[] } | undefined>;
 }

@@ -103,4 +103,17 @@ export class OrdersServiceImpl implements OrdersService {
     const row = await findOrderRow(this.deps.db, orderId);
     return row === undefined ? [] : fieldInputsOf(row, which);
   }
+
+  async getWithFields(
+    orderId: string,
+    which: readonly PersonalFieldName[],
+  ): Promise<{ order: OrderRecord; fields: FieldInput[] } | undefined> {
+    if (!isId(orderId, 'ord')) return undefined;
+    const [row, lines] = await Promise.all([
+      findOrderRow(this.deps.db, orderId),
+      findOrderLines(this.deps.db, orderId),
+    ]);
+    if (row === undefined) return undefined;
+    return { order: recordOf(row, lines), fields: fieldInputsOf(row, which) };
+  }
 }

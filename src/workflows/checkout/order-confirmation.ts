@@ -82,15 +82,18 @@ export function orderConfirmationHandler(
 ): (job: OutboxJob) => Promise<void> {
   return async (job) => {
     const orderId = job.payload['orderId'];
-    const order = typeof orderId === 'string' ? await deps.orders.get(orderId) : undefined;
-    if (order === undefined || order.status === 'cancelled') {
+    const found =
+      typeof orderId === 'string'
+        ? await deps.orders.getWithFields(orderId, CONTACT_FIELDS)
+        : undefined;
+    if (found === undefined || found.order.status === 'cancelled') {
       deps.logger.info(
         { jobId: job.id },
         'order confirmation not sent: no such order or cancelled',
       );
       return;
     }
-    const inputs = await deps.orders.personalFields(order.id, CONTACT_FIELDS);
+    const { order, fields: inputs } = found;
     const reader = await deps.vault.reader(order.subjectId);
     const opened = new Map<PersonalFieldName, string>();
     for (const input of inputs) {
