@@ -203,6 +203,28 @@ describeEachEngine('checkout recovery', (engine) => {
     await expectOneMove(orderId, 'paid');
   });
 
+  it('counts the orders each sweep recovers by outcome on GET /metrics, every outcome from zero', async () => {
+    const outcomes = ['paid', 'cancelled', 'settled', 'left', 'failed'] as const;
+    const counted = async () => {
+      const text = (await t.app.inject({ url: '/metrics' })).body;
+      return Object.fromEntries(
+        outcomes.map((outcome) => {
+          const prefix = `custodia_checkout_recovery_orders_total{outcome="${outcome}"} `;
+          const line = text.split('\n').find((l) => l.startsWith(prefix));
+          return [outcome, line === undefined ? NaN : Number(line.slice(prefix.length))];
+        }),
+      ) as Record<(typeof outcomes)[number], number>;
+    };
+    const before = await counted();
+    for (const outcome of outcomes) expect(before[outcome]).toBeGreaterThanOrEqual(0);
+    await stoppedBeforeCapture([{ variantId: shirt, quantity: 1 }]);
+    pastSettleTime();
+    const report = await sweep();
+    expect(report.paid).toBeGreaterThanOrEqual(1);
+    const after = await counted();
+    for (const outcome of outcomes) expect(after[outcome] - before[outcome]).toBe(report[outcome]);
+  });
+
   it('replays a capture the provider made before the stop instead of capturing again', async () => {
     const { orderId, payment } = await stoppedBeforeCapture([{ variantId: socks, quantity: 1 }]);
     // The provider captured; the process stopped before the shop recorded it.

@@ -11,6 +11,7 @@ import {
   type RecoveryReport,
 } from '../../workflows/checkout/index.js';
 import { failureCode } from '../../platform/errors/index.js';
+import { createTaskMetrics } from '../../platform/metrics/index.js';
 import type { CommerceServices, CommerceWiring } from '../commerce-module.js';
 
 /** Orders checkouts left behind, finished or undone (docs/orders.md, "Recovery"). */
@@ -25,6 +26,9 @@ declare module '../commerce-module.js' {
     checkoutRecovery: CheckoutRecovery;
   }
 }
+
+/** Every way a sweep can leave an order (RecoveryOutcome), as counter labels. */
+const RECOVERY_OUTCOMES = ['paid', 'cancelled', 'settled', 'left', 'failed'] as const;
 
 const NEEDED = ['outbox', 'catalog', 'carts', 'payments', 'orders'] as const;
 
@@ -75,8 +79,24 @@ export const checkoutWiring: CommerceWiring = {
       logger: ctx.logger,
       settings: { policyVersion: ctx.config.identity.policyVersion },
     };
+    // Orders by what recovery did with them, from every sweep, on GET /metrics.
+    const metrics = createTaskMetrics(ctx.metrics.registry, {
+      handled: {
+        name: 'custodia_checkout_recovery_orders_total',
+        help: 'Orders left placed by interrupted checkouts, by what recovery did with them',
+      },
+      failedRuns: {
+        name: 'custodia_checkout_recovery_sweeps_failed_total',
+        help: 'Checkout recovery sweeps that failed as a whole',
+      },
+      outcomes: RECOVERY_OUTCOMES,
+    });
     const recovery: CheckoutRecovery = {
-      sweep: (options) => recoverStaleCheckouts(deps, options),
+      sweep: async (options) => {
+        const report = await recoverStaleCheckouts(deps, options);
+        for (const outcome of RECOVERY_OUTCOMES) metrics.handled(outcome, report[outcome]);
+        return report;
+      },
     };
     const loop = createRecoveryLoop({
       sweep: (signal) => recovery.sweep({ signal }),
@@ -85,8 +105,10 @@ export const checkoutWiring: CommerceWiring = {
         if (moved > 0) ctx.logger.info({ ...report }, 'checkout recovery swept');
         else if (report.settled > 0) ctx.logger.debug({ ...report }, 'checkout recovery swept');
       },
-      onError: (error) =>
-        ctx.logger.error({ code: failureCode(error) }, 'checkout recovery sweep failed'),
+      onError: (error) => {
+        metrics.runFailed();
+        ctx.logger.error({ code: failureCode(error) }, 'checkout recovery sweep failed');
+      },
     });
     return {
       services: { checkoutRecovery: recovery },
