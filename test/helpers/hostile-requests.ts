@@ -101,8 +101,16 @@ export function plausible(schema: Schema, known: Plausible, name = ''): unknown 
   }
 }
 
+/**
+ * Text that stands for what a client typed (a name, an address): an error answer or a log
+ * line that repeats a request's values shows it.
+ */
+export const ECHO_MARKER = 'echomarkerqv7t';
+
 /** Edge values of any type: each replaces one field in turn. */
 export const EDGE_VALUES: readonly unknown[] = [
+  ECHO_MARKER,
+  `${ECHO_MARKER}@example.test`,
   null,
   -1,
   0,
@@ -129,6 +137,7 @@ export const EDGE_VALUES: readonly unknown[] = [
 /** Edge values of path and query parameters (as they appear in a URL, unencoded). */
 export const EDGE_PARAMS: readonly string[] = [
   'x',
+  ECHO_MARKER,
   '0',
   '-1',
   '1e999',
@@ -178,4 +187,27 @@ export function hostileBodies(schema: Schema, known: Plausible): unknown[] {
 /** The path with `{name}` parameters filled in, each value URL-encoded. */
 export function fillPath(path: string, values: Readonly<Record<string, string>>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));
+}
+
+/** A key as the privacy inventory compares them: no case, no `_` or `-`. */
+export function normalKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/**
+ * True when `value` holds the echo marker under a key (at any depth) that names personal
+ * data, such as `email`, or the `line1` of a `shippingAddress`.
+ */
+export function markerInPersonalField(value: unknown, personal: ReadonlySet<string>): boolean {
+  const walk = (item: unknown, personalAbove: boolean): boolean => {
+    if (typeof item === 'string') return personalAbove && item.includes(ECHO_MARKER);
+    if (Array.isArray(item)) return item.some((entry) => walk(entry, personalAbove));
+    if (typeof item === 'object' && item !== null) {
+      return Object.entries(item as Record<string, unknown>).some(([key, entry]) =>
+        walk(entry, personalAbove || personal.has(normalKey(key))),
+      );
+    }
+    return false;
+  };
+  return walk(value, false);
 }

@@ -20,16 +20,35 @@ interface RequestLike {
   id?: string;
   method?: string;
   url?: string;
+  params?: unknown;
   routeOptions?: { url?: string };
 }
 
+/** The shape of Custodia's ids (`ord_…`): pseudonymous, and all a path should carry. */
+const ID_SHAPE = /^[a-z]{3}_[0-9a-hjkmnp-tv-z]{26}$/;
+
 /**
- * Logs a request without its query string and without the client address: both can be
- * personal data, and service-interaction logs are kept only encrypted (C1.3).
+ * The path as the route template with each parameter that is an id filled in (others stay
+ * `:name`), or nothing for a path no route matched. The raw path is whatever the client
+ * typed, and can hold anything (an address pasted into a URL).
+ */
+function loggedPath(req: RequestLike): string | undefined {
+  const route = req.routeOptions?.url;
+  if (route === undefined) return undefined;
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  return route.replace(/:(\w+)/g, (name: string, key: string) => {
+    const value = params[key];
+    return typeof value === 'string' && ID_SHAPE.test(value) ? value : name;
+  });
+}
+
+/**
+ * Logs a request without its query string, without path text other than ids, and without
+ * the client address: all can be personal data, and service-interaction logs are kept
+ * only encrypted (C1.3).
  */
 function serializeRequest(req: RequestLike): Record<string, unknown> {
-  const path = (req.url ?? '').split('?')[0];
-  return { id: req.id, method: req.method, path, route: req.routeOptions?.url };
+  return { id: req.id, method: req.method, path: loggedPath(req), route: req.routeOptions?.url };
 }
 
 /** Errors are logged by type, code, message and stack only: driver errors can carry values. */
