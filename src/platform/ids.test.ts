@@ -1,7 +1,7 @@
 // Ids are type-prefixed, 26 Crockford base32 characters (130 random bits), and recognised
 // only with their own prefix.
 import { describe, expect, it } from 'vitest';
-import { isId, newId } from './ids.js';
+import { isId, looksLikeId, newId } from './ids.js';
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -47,5 +47,21 @@ describe('isId', () => {
     ['empty', ''],
   ])('refuses %s', (_what, value) => {
     expect(isId(value, 'cus')).toBe(false);
+  });
+});
+
+describe('looksLikeId', () => {
+  it('accepts an id of any prefix the shop makes', () => {
+    for (const prefix of ['re', 'cus', 'auth']) expect(looksLikeId(newId(prefix))).toBe(true);
+  });
+
+  it.each([
+    ['text with an @', `cus_${'a'.repeat(21)}@x.te`],
+    ['no prefix', `_${'a'.repeat(26)}`],
+    ['a digit in the prefix', `cu5_${'a'.repeat(26)}`],
+    ['a letter outside the alphabet', `cus_${'a'.repeat(25)}l`],
+    ['surrounding text', `cus_${'a'.repeat(26)} `],
+  ])('refuses %s', (_what, value) => {
+    expect(looksLikeId(value)).toBe(false);
   });
 });

@@ -29,3 +29,10 @@ export function newId(prefix: IdPrefix): string {
 export function isId(value: string, prefix: IdPrefix): boolean {
   return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
 }
+
+const ANY_ID = /^[a-z]{2,8}_[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** True when the value has the shape of an id of any prefix (a lower-case prefix, `_`, 26 characters). */
+export function looksLikeId(value: string): boolean {
+  return ANY_ID.test(value);
+}

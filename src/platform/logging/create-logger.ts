@@ -5,6 +5,7 @@ import {
   type Logger,
   type LevelWithSilent,
 } from 'pino';
+import { looksLikeId } from '../ids.js';
 import { ALWAYS_REDACTED_PATHS, REDACTED, createKeyRedactor } from './redaction.js';
 
 /** Options for the process logger. */
@@ -24,12 +25,9 @@ interface RequestLike {
   routeOptions?: { url?: string };
 }
 
-/** The shape of Custodia's ids (`ord_…`): pseudonymous, and all a path should carry. */
-const ID_SHAPE = /^[a-z]{3}_[0-9a-hjkmnp-tv-z]{26}$/;
-
 /**
- * The path as the route template with each parameter that is an id filled in (others stay
- * `:name`), or nothing for a path no route matched. The raw path is whatever the client
+ * The path as the route template with each parameter that has the shape of an id filled
+ * in (ids are pseudonymous; others stay `:name`), or nothing for a path no route matched. The raw path is whatever the client
  * typed, and can hold anything (an address pasted into a URL).
  */
 function loggedPath(req: RequestLike): string | undefined {
@@ -38,7 +36,7 @@ function loggedPath(req: RequestLike): string | undefined {
   const params = (req.params ?? {}) as Record<string, unknown>;
   return route.replace(/:(\w+)/g, (name: string, key: string) => {
     const value = params[key];
-    return typeof value === 'string' && ID_SHAPE.test(value) ? value : name;
+    return typeof value === 'string' && looksLikeId(value) ? value : name;
   });
 }
 
