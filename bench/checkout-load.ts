@@ -15,7 +15,7 @@ const SERVER = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.met
 const WARM_UP = 300;
 
 /** Checkouts in flight at once. */
-export const CONNECTIONS = 16;
+const CONNECTIONS = 16;
 
 /** What the benchmark's server prints once it is ready. */
 export interface Ready {

@@ -13,7 +13,7 @@ import { createMetrics } from '../platform/metrics/index.js';
 import type { AuditSink } from '../privacy/audit/index.js';
 import type { PrivacyKernel } from '../privacy/kernel/index.js';
 import type { Config } from './config.js';
-import { handleError, registerErrorHandling } from './http/error-handler.js';
+import { handleFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { healthRoutes, type ReadinessCheck } from './http/health-routes.js';
 import { observabilityPlugin } from './http/observability-plugin.js';
@@ -101,9 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
-    frameworkErrors: (error, request, reply) => {
-      void handleError(error, request, reply);
-    },
+    frameworkErrors: handleFrameworkError,
     ...(tls === undefined ? {} : { https: tls }),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 

@@ -25,14 +25,28 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${out}`;
 }
 
+/** The 26 characters after the prefix, in the alphabet above. */
+const ID_BODY = '[0-9a-hjkmnp-tv-z]{26}';
+
+/** One pattern per prefix, built on first use: ids are checked on every request. */
+const ID_PATTERNS = new Map<string, RegExp>();
+
 /** True when the value has the shape of an id with the given prefix. */
 export function isId(value: string, prefix: IdPrefix): boolean {
-  return new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+  let pattern = ID_PATTERNS.get(prefix);
+  if (pattern === undefined) {
+    pattern = new RegExp(`^${prefix}_${ID_BODY}$`);
+    ID_PATTERNS.set(prefix, pattern);
+  }
+  return pattern.test(value);
 }
 
-const ANY_ID = /^[a-z]{2,8}_[0-9a-hjkmnp-tv-z]{26}$/;
+const ANY_ID = new RegExp(`^[a-z]{2,8}_${ID_BODY}$`);
 
-/** True when the value has the shape of an id of any prefix (a lower-case prefix, `_`, 26 characters). */
+/**
+ * True when the value has the shape of an id of any prefix: lower-case letters, `_`, and
+ * 26 characters of the alphabet.
+ */
 export function looksLikeId(value: string): boolean {
   return ANY_ID.test(value);
 }

@@ -162,8 +162,10 @@ describeEachEngine('route sweep', (engine) => {
    * Path and query variants of an operation, each as a URL; `personal` when a query
    * parameter that names personal data carries the marker.
    */
-  function urls(operation: Operation): { url: string; personal: boolean }[] {
-    const real = realParams(operation);
+  function urls(
+    operation: Operation,
+    real: Record<string, string>,
+  ): { url: string; personal: boolean }[] {
     const list = [{ url: fillPath(operation.path, real), personal: false }];
     for (const name of operation.pathParams) {
       for (const edge of EDGE_PARAMS) {
@@ -194,14 +196,15 @@ describeEachEngine('route sweep', (engine) => {
         headers: Record<string, string>;
         personal: boolean;
       }[] = [];
-      for (const { url, personal } of urls(operation)) {
+      const real = realParams(operation);
+      for (const { url, personal } of urls(operation, real)) {
         requests.push(
           { url, headers: who.guest, personal },
           { url, headers: who[identity], personal },
         );
       }
       if (operation.body !== undefined) {
-        const url = fillPath(operation.path, realParams(operation));
+        const url = fillPath(operation.path, real);
         for (const body of hostileBodies(operation.body, known)) {
           const personal = markerInPersonalField(body, PERSONAL);
           requests.push({ url, body, headers: who[identity], personal });

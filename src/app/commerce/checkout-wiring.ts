@@ -5,6 +5,7 @@ import {
   createRecoveryLoop,
   ORDER_CONFIRMATION,
   orderConfirmationHandler,
+  RECOVERY_OUTCOMES,
   recoverStaleCheckouts,
   type CheckoutDeps,
   type RecoveryOptions,
@@ -26,9 +27,6 @@ declare module '../commerce-module.js' {
     checkoutRecovery: CheckoutRecovery;
   }
 }
-
-/** Every way a sweep can leave an order (RecoveryOutcome), as counter labels. */
-const RECOVERY_OUTCOMES = ['paid', 'cancelled', 'settled', 'left', 'failed'] as const;
 
 const NEEDED = ['outbox', 'catalog', 'carts', 'payments', 'orders'] as const;
 

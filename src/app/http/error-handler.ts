@@ -101,15 +101,10 @@ export function sendError(
   };
   if (error.details !== undefined) body.error.details = error.details;
   if (error.headers !== undefined) void reply.headers(error.headers);
-  // Set here too: the router's refusals (frameworkErrors) are answered without hooks.
-  void reply.header('x-request-id', request.id);
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 
-/**
- * Logs and answers anything thrown, in the one error shape. Also Fastify's
- * `frameworkErrors` option: the router's refusals, which no error handler sees.
- */
+/** Logs and answers anything thrown, in the one error shape. */
 export function handleError(
   error: unknown,
   request: FastifyRequest,
@@ -122,6 +117,18 @@ export function handleError(
     request.log[appError.level]({ code: appError.code, status: appError.status }, 'request failed');
   }
   return sendError(request, reply, appError);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the router's refusals, which reach neither the error
+ * handler nor the hooks, so the request id header is set here.
+ */
+export function handleFrameworkError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void handleError(error, request, reply.header('x-request-id', request.id));
 }
 
 /** Installs the one error handler and the not-found handler. */

@@ -10,7 +10,6 @@ export {
   outboxMigration,
   outboxOpenJobsMigration,
 } from './outbox-migration.js';
-export { DEFAULT_KEEP_DELIVERED_MS } from './outbox-purge.js';
 export type { OutboxJobsTable, OutboxTables } from './outbox-migration.js';
 export { BUILT_IN_REFUSED_KEYS, PayloadGuard } from './outbox-payload.js';
 export type { OutboxPayload } from './outbox-payload.js';

@@ -176,7 +176,6 @@ export class OutboxStore {
           .orderBy('completed_at')
           .limit(limit),
       )
-      .where('completed_at', '<', before)
       .returning('kind')
       .execute();
     return rows.map((row) => row.kind);

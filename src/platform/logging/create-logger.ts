@@ -20,15 +20,15 @@ export interface LoggerOptions {
 interface RequestLike {
   id?: string;
   method?: string;
-  url?: string;
   params?: unknown;
   routeOptions?: { url?: string };
 }
 
 /**
  * The path as the route template with each parameter that has the shape of an id filled
- * in (ids are pseudonymous; others stay `:name`), or nothing for a path no route matched. The raw path is whatever the client
- * typed, and can hold anything (an address pasted into a URL).
+ * in (ids are pseudonymous; others stay `:name`), or nothing for a path no route matched.
+ * The raw path is whatever the client typed, and can hold anything (an address pasted
+ * into a URL).
  */
 function loggedPath(req: RequestLike): string | undefined {
   const route = req.routeOptions?.url;

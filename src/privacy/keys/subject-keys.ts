@@ -84,10 +84,10 @@ export class SubjectKeys {
   }
 
   /**
-   * A data key for a subject id just made (a guest's `sub_…`), whose row is written by
-   * `store` inside the transaction that writes the subject's first data. The id must be
-   * new: storing it for a subject that has a key (or a tombstone) fails the transaction.
-   * The key is cached once that transaction commits.
+   * A data key for a subject id just made (a new account, a guest's `sub_…`), whose row
+   * is written by `store` inside the transaction that writes the subject's first data.
+   * The id must be new: storing it for a subject that has a key (or a tombstone) fails
+   * the transaction. The key is cached once that transaction commits.
    */
   async prepareNew(subjectId: string): Promise<NewSubjectKey> {
     const made = await this.#make(subjectId);

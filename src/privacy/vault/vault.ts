@@ -67,8 +67,9 @@ export class Vault {
   }
 
   /**
-   * A writer for a subject id just made (a guest's `sub_…`), and `store`, which writes its
-   * data key in the caller's transaction: the key exists exactly when the sealed values do.
+   * A writer for a subject id just made (a new account, a guest's `sub_…`), and `store`,
+   * which writes its data key in the caller's transaction: the key exists exactly when the
+   * sealed values do.
    */
   async newSubject(
     subjectId: string,

@@ -1,7 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OrderRef } from '../../commerce/orders/index.js';
 import { failureCode } from '../../platform/errors/index.js';
-import { recoverOrder, type RecoveryDeps, type RecoveryOutcome } from './recover-order.js';
+import {
+  RECOVERY_OUTCOMES,
+  recoverOrder,
+  type RecoveryDeps,
+  type RecoveryOutcome,
+} from './recover-order.js';
 
 /**
  * How old a `placed` order must be before recovery touches it: a checkout runs its
@@ -38,13 +43,10 @@ export async function recoverStaleCheckouts(
 ): Promise<RecoveryReport> {
   const before = new Date(deps.clock.now().getTime() - (options.settleMs ?? CHECKOUT_SETTLE_MS));
   const batchSize = options.batchSize ?? CHECKOUT_RECOVERY_BATCH;
-  const counts: Record<RecoveryOutcome, number> = {
-    paid: 0,
-    cancelled: 0,
-    settled: 0,
-    left: 0,
-    failed: 0,
-  };
+  const counts = Object.fromEntries(RECOVERY_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
+    RecoveryOutcome,
+    number
+  >;
   // A function, so each check reads the signal afresh.
   const stopped = () => options.signal?.aborted === true;
   let after: OrderRef | undefined;

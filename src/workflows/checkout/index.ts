@@ -29,7 +29,12 @@ export {
   orderConfirmationHandler,
 } from './order-confirmation.js';
 export type { OrderConfirmationDeps } from './order-confirmation.js';
-export { RECOVERY_ACTOR, RECOVERY_REASONS, recoverOrder } from './recover-order.js';
+export {
+  RECOVERY_ACTOR,
+  RECOVERY_OUTCOMES,
+  RECOVERY_REASONS,
+  recoverOrder,
+} from './recover-order.js';
 export type { RecoveryDeps, RecoveryOutcome } from './recover-order.js';
 export { DONE, runSteps } from './step-runner.js';
 export type { Step, StepOutcome, WorkflowOutcome } from './step-runner.js';

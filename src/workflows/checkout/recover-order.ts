@@ -27,7 +27,10 @@ export const RECOVERY_REASONS = {
  * - `failed`: the provider could not be reached or something broke; the next sweep
  *   tries again.
  */
-export type RecoveryOutcome = 'paid' | 'cancelled' | 'settled' | 'left' | 'failed';
+export const RECOVERY_OUTCOMES = ['paid', 'cancelled', 'settled', 'left', 'failed'] as const;
+
+/** One of RECOVERY_OUTCOMES. */
+export type RecoveryOutcome = (typeof RECOVERY_OUTCOMES)[number];
 
 /** What recovering an order needs: the modules checkout spans and its database. */
 export type RecoveryDeps = Pick<

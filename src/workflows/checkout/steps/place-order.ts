@@ -26,12 +26,12 @@ function orderLines(cart: CartSnapshot): OrderLine[] {
 }
 
 /**
- * The one transaction: the cart is marked checked out, a guest's data key stored, the order
- * created as `placed`, the payment recorded, the consents given recorded with the policy version shown, the
- * confirmation mail queued, and the stock reserved — last, so the busiest rows (popular
- * variants) stay locked for the shortest time. A concurrent checkout of the same cart or
- * a shortage rolls everything back. Undo, once committed (a later step failed): the order
- * is cancelled and its stock given back, in one transaction.
+ * The one transaction: the cart is marked checked out, a guest's data key stored, the
+ * order created as `placed`, the payment recorded, the consents given recorded with the
+ * policy version shown, the confirmation mail queued, and the stock reserved — last, so
+ * the busiest rows (popular variants) stay locked for the shortest time. A concurrent
+ * checkout of the same cart or a shortage rolls everything back. Undo, once committed (a
+ * later step failed): the order is cancelled and its stock given back, in one transaction.
  */
 export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFailure> {
   return {
