@@ -1,7 +1,7 @@
 // The embedded database commits concurrent transactions together (one fsync for many),
 // and still answers no caller before its work is durable; a transaction that fails undoes
 // only itself, and a batch SQLite loses fails everyone in it.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -144,6 +144,33 @@ describe('SQLite group commit', () => {
     await inner.rollbackToSavepoint('inner').execute();
     await trx.commit().execute();
     expect(committedLabels()).toEqual(['kept']);
+  });
+
+  it('keeps what a savepoint needs to undo in memory, not in a temporary file', async () => {
+    /** Temporary files SQLite holds open in this process (it unlinks them at once). */
+    const openTempFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).includes('etilqs_');
+        } catch {
+          return false; // closed since the listing
+        }
+      });
+    const label = 'x'.repeat(2000);
+    await db
+      .insertInto('items')
+      .values(Array.from({ length: 200 }, () => ({ label })))
+      .execute();
+    // Rewriting the committed rows makes every transaction's savepoint journal their
+    // pages: far past the 64 KiB SQLite keeps in memory before it spills to a file.
+    const trx = await db.startTransaction().execute();
+    await trx
+      .updateTable('items')
+      .set({ label: 'y'.repeat(2000) })
+      .execute();
+    const tempFilesInBatch = openTempFiles();
+    await trx.commit().execute();
+    expect(tempFilesInBatch).toEqual([]);
   });
 
   it('runs a pragma between batches: what was pending commits first', async () => {

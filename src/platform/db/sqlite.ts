@@ -100,6 +100,11 @@ export function openSqlite(dataDir: string): {
     // subject's wrapped data key must not stay readable in the file (C4.4).
     database.pragma('secure_delete = ON');
     database.pragma('foreign_keys = ON');
+    // Every transaction runs in a savepoint of the group's batch, and SQLite keeps the
+    // pages a savepoint changes, to undo it, in a statement journal: in memory, not a
+    // temporary file created, written and deleted per savepoint. It is never needed after
+    // a crash (the whole batch is then undone), so memory loses no durability.
+    database.pragma('temp_store = MEMORY');
     database.pragma('busy_timeout = 5000');
     // Reads outside transactions: WAL lets them see the last commit while a batch is open.
     reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
