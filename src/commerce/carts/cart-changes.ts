@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../platform/errors/index.js';
-import { isId, newId } from '../../platform/ids.js';
+import { isId, newId, newSecretId } from '../../platform/ids.js';
 import { openCart, type Shopper } from './cart-access.js';
 import type { CartsDeps, CatalogVariant } from './carts-deps.js';
 import { cartsErrors } from './carts-errors.js';
@@ -18,7 +18,7 @@ export async function createCart(
   country: string | null,
 ): Promise<string> {
   const now = deps.clock.now().getTime();
-  const id = newId('crt');
+  const id = newSecretId('crt');
   await deps.db
     .insertInto('carts')
     .values({

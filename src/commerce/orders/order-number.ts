@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../../platform/random-pool.js';
 
 // Crockford base32 without I, L, O, U: a number read over the phone is typed right.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -13,7 +13,7 @@ export const ORDER_NUMBER = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
  * queue on. Uniqueness is enforced by the database index; a clash is retried.
  */
 export function newOrderNumber(): string {
-  const bytes = randomBytes(LENGTH);
+  const bytes = pooledRandomBytes(LENGTH);
   let out = '';
   // One byte per character, keeping 5 of its bits: uniform over the 32 symbols.
   for (const byte of bytes) out += ALPHABET[byte & 31];

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../random-pool.js';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
@@ -41,7 +41,7 @@ export class FileMailer implements Mailer {
     assertSafeMessage(message);
     const now = this.#clock.now();
     const raw = await composeMessage(message, this.#from, now);
-    const name = `${fileTime(now)}-${message.kind}-${randomBytes(6).toString('hex')}.eml`;
+    const name = `${fileTime(now)}-${message.kind}-${pooledRandomBytes(6).toString('hex')}.eml`;
     try {
       this.#ready ??= mkdir(this.#dir, { recursive: true, mode: 0o700 });
       await this.#ready;

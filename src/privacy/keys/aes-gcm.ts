@@ -1,26 +1,13 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandomBytes } from '../../platform/random-pool.js';
 
 /** Bytes of the random nonce (96 bits, as NIST SP 800-38D recommends for GCM). */
 export const NONCE_BYTES = 12;
 /** Bytes of the authentication tag. */
 export const TAG_BYTES = 16;
 
-// Nonces come from a pool of CSPRNG output refilled 4 KiB at a time: one system call per
-// 341 nonces instead of one each. Every nonce is still 96 fresh random bits, used once.
-const POOL_BYTES = 4096 - (4096 % NONCE_BYTES);
-const pool = Buffer.alloc(POOL_BYTES);
-let poolOffset = POOL_BYTES;
-
-function freshNonce(): Buffer {
-  if (poolOffset === POOL_BYTES) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const nonce = Buffer.from(pool.subarray(poolOffset, poolOffset + NONCE_BYTES));
-  pool.fill(0, poolOffset, poolOffset + NONCE_BYTES);
-  poolOffset += NONCE_BYTES;
-  return nonce;
-}
+/** A fresh 96-bit random nonce, used once. */
+const freshNonce = () => pooledRandomBytes(NONCE_BYTES);
 
 /** AES-256-GCM encryption to `nonce ‖ ciphertext ‖ tag`, after an optional header. */
 export function gcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer, header?: Buffer): Buffer {
