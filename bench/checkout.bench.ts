@@ -4,13 +4,22 @@
 // 1 − protected ÷ pass-through throughput.
 import { checkouts, startCheckoutServer, type CheckoutMode, type Run } from './checkout-load.js';
 import type { Figure } from './harness.js';
+import { perOrder, processStats, type ProcessStats } from './process-stats.js';
 
 const MEASURED = 3000;
 
-async function runOnce(mode: CheckoutMode, databaseUrl?: string): Promise<Run> {
+/** A measured run, and what the server spent on it per order. */
+interface Round extends Run {
+  readonly spent: ProcessStats;
+}
+
+async function runOnce(mode: CheckoutMode, databaseUrl?: string): Promise<Round> {
   const server = await startCheckoutServer(mode, MEASURED, { databaseUrl });
   try {
-    return await checkouts(server.ready, server.measured);
+    const pid = server.child.pid ?? 0;
+    const before = processStats(pid);
+    const run = await checkouts(server.ready, server.measured);
+    return { ...run, spent: perOrder(before, processStats(pid), server.measured.length) };
   } finally {
     await server.stop();
     await server.cleanup();
@@ -25,16 +34,25 @@ async function runOnce(mode: CheckoutMode, databaseUrl?: string): Promise<Run> {
 const ROUNDS = 3;
 
 /** The round with the median throughput. */
-function median(runs: readonly Run[]): Run {
+function median(runs: readonly Round[]): Round {
   const sorted = [...runs].sort((a, b) => a.ordersPerSecond - b.ordersPerSecond);
   const middle = sorted[Math.floor(sorted.length / 2)];
   if (middle === undefined) throw new Error('checkout benchmark: no rounds');
   return middle;
 }
 
+/** The server's CPU and writes per order in one round. */
+function spending(label: string, spent: ProcessStats): Figure[] {
+  return [
+    { name: `${label}: server CPU per order`, value: spent.userMs + spent.systemMs, unit: 'ms' },
+    { name: `${label}: bytes written per order`, value: spent.writtenBytes / 1024, unit: 'KiB' },
+    { name: `${label}: write calls per order`, value: spent.writeCalls, unit: 'calls' },
+  ];
+}
+
 async function engineFigures(label: string, databaseUrl?: string): Promise<Figure[]> {
-  const on: Run[] = [];
-  const off: Run[] = [];
+  const on: Round[] = [];
+  const off: Round[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     on.push(await runOnce('protected', databaseUrl));
     off.push(await runOnce('pass-through', databaseUrl));
@@ -48,6 +66,8 @@ async function engineFigures(label: string, databaseUrl?: string): Promise<Figur
     { name: `${label}: orders/s, pass-through`, value: bare.ordersPerSecond, unit: 'orders/s' },
     { name: `${label}: p50, pass-through`, value: bare.p50, unit: 'ms' },
     { name: `${label}: p99, pass-through`, value: bare.p99, unit: 'ms' },
+    ...spending(`${label}, privacy on`, shipped.spent),
+    ...spending(`${label}, pass-through`, bare.spent),
     {
       name: `${label}: privacy tax (1 − on ÷ pass-through, medians)`,
       value: (1 - shipped.ordersPerSecond / bare.ordersPerSecond) * 100,

@@ -12,6 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkouts, startCheckoutServer, type CheckoutMode } from './checkout-load.js';
+import { perOrder, processStats } from './process-stats.js';
 
 const [modeArg = 'protected', ordersArg = '3000'] = process.argv.slice(2);
 if (modeArg !== 'protected' && modeArg !== 'pass-through') {
@@ -29,15 +30,6 @@ interface CpuProfile {
   readonly startTime: number;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
-}
-
-/** User and system CPU of a process so far, in ms (Linux `/proc`). */
-function cpuOf(pid: number): { user: number; system: number } {
-  // After the command name come fields 3 onwards; utime and stime are 14 and 15, in
-  // clock ticks of 10 ms.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = (field: number) => Number(fields[field - 3]) * 10;
-  return { user: ticks(14), system: ticks(15) };
 }
 
 /** The package (or source file) a profiled frame belongs to. */
@@ -81,21 +73,23 @@ const server = await startCheckoutServer(mode, orders, {
 });
 try {
   const pid = server.child.pid ?? 0;
-  const serverBefore = cpuOf(pid);
+  const serverBefore = processStats(pid);
   const loadBefore = process.cpuUsage();
   const from = Number(process.hrtime.bigint() / 1000n);
   const run = await checkouts(server.ready, server.measured);
   const to = Number(process.hrtime.bigint() / 1000n);
   const load = process.cpuUsage(loadBefore);
-  const serverAfter = cpuOf(pid);
+  const spent = perOrder(serverBefore, processStats(pid), orders);
   // The profile is written when the server exits.
   await server.stop();
-  const perOrder = (ms: number) => (ms / orders).toFixed(2);
   console.log(
     `${mode} on ${postgresUrl === undefined ? 'SQLite' : 'PostgreSQL'}: ${run.ordersPerSecond.toFixed(0)} orders/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
   );
   console.log(
-    `CPU per order: server ${perOrder(serverAfter.user - serverBefore.user)} ms user + ${perOrder(serverAfter.system - serverBefore.system)} ms system; load generator ${perOrder((load.user + load.system) / 1000)} ms`,
+    `CPU per order: server ${spent.userMs.toFixed(2)} ms user + ${spent.systemMs.toFixed(2)} ms system; load generator ${((load.user + load.system) / 1000 / orders).toFixed(2)} ms`,
+  );
+  console.log(
+    `Server writes per order: ${(spent.writtenBytes / 1024).toFixed(1)} KiB in ${spent.writeCalls.toFixed(1)} calls`,
   );
   const [file] = readdirSync(join(server.dir, 'profile'));
   const profile = JSON.parse(
