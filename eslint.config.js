@@ -4,7 +4,17 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'mail/', 'coverage/', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/',
+      '.test-dist/',
+      'node_modules/',
+      'data/',
+      'mail/',
+      'coverage/',
+      'eslint.config.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

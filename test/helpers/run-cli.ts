@@ -2,8 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The `custodia` entry point, run from source so that no build is needed first. */
-export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The `custodia` entry point, compiled before the tests run (test/global-setup.ts). */
+export const CLI_ENTRY = fileURLToPath(new URL('../../.test-dist/cli/main.js', import.meta.url));
 
 // tsx is resolved here, not from the child's working directory, so a child may run anywhere.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -48,7 +48,9 @@ export function spawnTs(
   args: readonly string[],
   options: CliOptions = {},
 ): ChildHandle {
-  const nodeArgs = [...(options.nodeArgs ?? []), '--import', TSX_LOADER];
+  // JavaScript runs as it is; TypeScript through tsx.
+  const loader = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+  const nodeArgs = [...(options.nodeArgs ?? []), ...loader];
   const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: childEnv(options.env),

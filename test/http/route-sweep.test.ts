@@ -250,5 +250,6 @@ describeEachEngine('route sweep', (engine) => {
     });
     // The sweep reached every operation with many requests, not a handful.
     expect(sent).toBeGreaterThan(operations.length * 20);
-  });
+    // About 3,250 requests: seconds alone, longer beside other test files.
+  }, 180_000);
 });

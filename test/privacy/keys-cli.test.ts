@@ -14,6 +14,7 @@ import { newId } from '../../src/platform/ids.js';
 import { rotateKeys, type KekProvider, type KeysTables } from '../../src/privacy/keys/index.js';
 import { openPrivacyKernel } from '../../src/privacy/kernel/index.js';
 import { isErased, type VaultTables } from '../../src/privacy/vault/index.js';
+import { CLI_ENTRY } from '../helpers/run-cli.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
 type KeysDb = Kysely<KeysTables>;
@@ -50,7 +51,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
     }
     Object.assign(env, store.env, { CUSTODIA_LOG_LEVEL: 'silent' });
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
         cwd: process.cwd(),
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -155,7 +156,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
 
   it(
     'counts keys per version, rotates, refuses the current version, retires the old one',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const sealed = await seed(30, 2);
       const before = await status();
@@ -189,7 +190,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
 
   it(
     'refuses to retire a version that data keys still use after an interrupted rotation',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const stop = new Error('stopped after one batch');
       const sealed = await seed(20, 0, async (db, kek) => {
@@ -225,7 +226,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
 
   it(
     'stops with one line on an insecure, damaged or missing keyring',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       await seed(3, 0);
       const whole = readFileSync(config.keyringPath);

@@ -16,11 +16,11 @@ import { newId } from '../../src/platform/ids.js';
 import { countKeys, retireKek, type KeysTables } from '../../src/privacy/keys/index.js';
 import { openPrivacyKernel } from '../../src/privacy/kernel/index.js';
 import type { VaultTables } from '../../src/privacy/vault/index.js';
+import { CLI_ENTRY } from '../helpers/run-cli.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
 const SUBJECTS = 400;
 const TRIALS = 20;
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
 interface ProbeTable {
   rotation_probe: { subject_id: string; row_id: string; value: Buffer; plain: string };
@@ -29,7 +29,7 @@ interface ProbeTable {
 /** Runs `keys rotate` and SIGKILLs it at a random point: after a random delay or a random amount of progress. */
 function rotateAndKill(env: NodeJS.ProcessEnv, trial: number): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI, 'keys', 'rotate', '--batch-size', '10'], {
+    const child = spawn(process.execPath, [CLI_ENTRY, 'keys', 'rotate', '--batch-size', '10'], {
       cwd: process.cwd(),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,7 +134,7 @@ describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
       expect(kills).toBeGreaterThanOrEqual(TRIALS / 2);
 
       await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, [...CLI, 'keys', 'rotate'], {
+        const child = spawn(process.execPath, [CLI_ENTRY, 'keys', 'rotate'], {
           cwd: process.cwd(),
           env,
           stdio: 'ignore',
