@@ -6,7 +6,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export const TEST_DIST = fileURLToPath(new URL('../.test-dist/', import.meta.url));
+const TEST_DIST = fileURLToPath(new URL('../.test-dist/', import.meta.url));
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 export default async function setup(): Promise<void> {

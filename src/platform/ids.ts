@@ -10,7 +10,7 @@ export type IdPrefix =
 /** Symbols of the time part: 10 × 5 bits hold a 48-bit millisecond time, as in a ULID. */
 const TIME_SYMBOLS = 10;
 
-/** 80 random bits, five to a symbol. */
+/** Bytes as base32 symbols, five bits to a symbol; bits left over at the end are dropped. */
 function randomSymbols(bytes: Buffer): string {
   let out = '';
   let buffer = 0;
@@ -51,10 +51,8 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
  * id that is itself a capability, such as a guest cart's, which whoever holds it may use.
  */
 export function newSecretId(prefix: IdPrefix): string {
-  const bytes = pooledRandomBytes(17);
-  // 136 bits drawn, 130 used: the last symbol takes the top 5 bits of the 26th group.
-  const symbols = randomSymbols(bytes);
-  return `${prefix}_${symbols.slice(0, 26)}`;
+  // 136 bits drawn, the first 130 used.
+  return `${prefix}_${randomSymbols(pooledRandomBytes(17)).slice(0, 26)}`;
 }
 
 /** The 26 characters after the prefix, in the alphabet above. */

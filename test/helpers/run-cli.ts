@@ -33,7 +33,7 @@ function childEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessE
   return { ...env, ...extra };
 }
 
-/** A TypeScript entry point running in a child Node.js process, with its output collected. */
+/** An entry point running in a child Node.js process, with its output collected. */
 export interface ChildHandle {
   readonly child: ChildProcessWithoutNullStreams;
   /** Resolves when the process has exited and its streams are drained. */
@@ -42,13 +42,12 @@ export interface ChildHandle {
   waitForLog(msg: string): Promise<Record<string, unknown>>;
 }
 
-/** Starts `entry` (a .ts file) under tsx with the given arguments. */
+/** Starts `entry` with the given arguments: a .ts file under tsx, a .js file as it is. */
 export function spawnTs(
   entry: string,
   args: readonly string[],
   options: CliOptions = {},
 ): ChildHandle {
-  // JavaScript runs as it is; TypeScript through tsx.
   const loader = entry.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
   const nodeArgs = [...(options.nodeArgs ?? []), ...loader];
   const child = spawn(process.execPath, [...nodeArgs, entry, ...args], {

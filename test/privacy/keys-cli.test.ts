@@ -1,7 +1,6 @@
 // C2.1, C4.4: `custodia keys status | rotate | retire` in a child process, as an operator
 // runs them. A KEK version is retired only once no data key refers to it; a keyring that is
 // insecure, damaged or missing stops the command with one typed line.
-import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -14,16 +13,10 @@ import { newId } from '../../src/platform/ids.js';
 import { rotateKeys, type KekProvider, type KeysTables } from '../../src/privacy/keys/index.js';
 import { openPrivacyKernel } from '../../src/privacy/kernel/index.js';
 import { isErased, type VaultTables } from '../../src/privacy/vault/index.js';
-import { CLI_ENTRY } from '../helpers/run-cli.js';
+import { runCli, type CliResult } from '../helpers/run-cli.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
 type KeysDb = Kysely<KeysTables>;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface Status {
   provider: string;
@@ -44,26 +37,8 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
   let config: Config;
 
   /** Runs the real CLI with only this store's settings. */
-  function cli(...args: string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (!name.startsWith('CUSTODIA_')) env[name] = value;
-    }
-    Object.assign(env, store.env, { CUSTODIA_LOG_LEVEL: 'silent' });
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
-        cwd: process.cwd(),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (...args: string[]): Promise<CliResult> =>
+    runCli(args, { env: { ...store.env, CUSTODIA_LOG_LEVEL: 'silent' } });
 
   async function status(): Promise<Status> {
     const run = await cli('keys', 'status', '--json');
@@ -75,7 +50,7 @@ describeEachEngine('custodia keys CLI (C2.1)', (engine) => {
   const perVersion = (s: Status) => s.versions.map((v) => [v.version, v.current, v.dataKeys]);
 
   /** A command that fails with exactly one `custodia:` line and no stack trace. */
-  function expectOneLineFailure(run: Run, pattern: RegExp): void {
+  function expectOneLineFailure(run: CliResult, pattern: RegExp): void {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -1,6 +1,5 @@
 // KEK rotation (C2.1): `custodia keys rotate` killed at random points in a child process
 // and run again; after every kill and at the end, every sealed value is still readable.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/app/migrations.js';
@@ -16,7 +15,7 @@ import { newId } from '../../src/platform/ids.js';
 import { countKeys, retireKek, type KeysTables } from '../../src/privacy/keys/index.js';
 import { openPrivacyKernel } from '../../src/privacy/kernel/index.js';
 import type { VaultTables } from '../../src/privacy/vault/index.js';
-import { CLI_ENTRY } from '../helpers/run-cli.js';
+import { CLI_ENTRY, runCli, spawnTs } from '../helpers/run-cli.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
 const SUBJECTS = 400;
@@ -27,43 +26,39 @@ interface ProbeTable {
 }
 
 /** Runs `keys rotate` and SIGKILLs it at a random point: after a random delay or a random amount of progress. */
-function rotateAndKill(env: NodeJS.ProcessEnv, trial: number): Promise<{ killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, 'keys', 'rotate', '--batch-size', '10'], {
-      cwd: process.cwd(),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const byProgress = trial % 2 === 0;
-    const threshold = Math.floor(Math.random() * SUBJECTS);
-    const kill = () => child.kill('SIGKILL');
-    let timer: NodeJS.Timeout | undefined;
-    if (!byProgress) timer = setTimeout(kill, Math.floor(Math.random() * 1200));
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const done = /rewrapping: (\d+)\//.exec(line);
-        if (byProgress && done !== null && Number(done[1]) >= threshold) kill();
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (signal === 'SIGKILL' || code === 0) resolve({ killed: signal === 'SIGKILL' });
-      else reject(new Error(`keys rotate exited with ${code ?? signal}`));
-    });
+async function rotateAndKill(
+  env: Readonly<Record<string, string>>,
+  trial: number,
+): Promise<{ killed: boolean }> {
+  const { child, exited } = spawnTs(CLI_ENTRY, ['keys', 'rotate', '--batch-size', '10'], { env });
+  child.stdin.end();
+  const byProgress = trial % 2 === 0;
+  const threshold = Math.floor(Math.random() * SUBJECTS);
+  const kill = () => child.kill('SIGKILL');
+  let timer: NodeJS.Timeout | undefined;
+  if (!byProgress) timer = setTimeout(kill, Math.floor(Math.random() * 1200));
+  let buffered = '';
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const done = /rewrapping: (\d+)\//.exec(line);
+      if (byProgress && done !== null && Number(done[1]) >= threshold) kill();
+    }
   });
+  const result = await exited.finally(() => clearTimeout(timer));
+  if (result.signal !== 'SIGKILL' && result.code !== 0) {
+    throw new Error(`keys rotate exited with ${result.code ?? result.signal}`);
+  }
+  return { killed: result.signal === 'SIGKILL' };
 }
 
 describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
   let store: TestStore;
   let database: Database;
   let keyringPath: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
 
   /** Opens every probe value with a fresh kernel (no cached keys) and compares it with its plaintext. */
   async function unreadable(): Promise<number> {
@@ -89,7 +84,7 @@ describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
   beforeAll(async () => {
     store = await createTestStore(engine);
     keyringPath = join(store.dataDir, 'keyring.json');
-    env = { ...process.env, ...store.env, CUSTODIA_LOG_LEVEL: 'silent' };
+    env = { ...store.env, CUSTODIA_LOG_LEVEL: 'silent' };
     database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
     await migrateToLatest(database.db, MIGRATIONS);
     const db = database.db;
@@ -133,14 +128,8 @@ describeEachEngine('KEK rotation interrupted and resumed', (engine) => {
       // Kills must really have interrupted work, or the test proves nothing.
       expect(kills).toBeGreaterThanOrEqual(TRIALS / 2);
 
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI_ENTRY, 'keys', 'rotate'], {
-          cwd: process.cwd(),
-          env,
-          stdio: 'ignore',
-        });
-        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
-      });
+      const finished = await runCli(['keys', 'rotate'], { env });
+      if (finished.code !== 0) throw new Error(`exit ${finished.code}: ${finished.stderr}`);
       expect(await unreadable()).toBe(0);
 
       const kernel = await openPrivacyKernel(tablesOf<VaultTables>(database.db), {
