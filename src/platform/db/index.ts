@@ -13,4 +13,5 @@ export { SQLITE_FILE_NAME } from './sqlite.js';
 export { lockKeyForTransaction } from './transaction-lock.js';
 export { createInstanceSecret, dropInstanceSecret, loadInstanceSecret } from './instance-secret.js';
 export { hexOf, SqliteArrayReader, sqliteFileOf, streamRowArrays } from './row-stream.js';
-export { afterCommit } from './after-commit.js';
+export { afterCommit, deferUntilCommit } from './commit-hooks.js';
+export type { CommitDeferral } from './commit-hooks.js';

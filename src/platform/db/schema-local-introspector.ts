@@ -9,7 +9,7 @@ import {
   type SchemaMetadata,
   type TableMetadata,
 } from 'kysely';
-import { AfterCommitDriver } from './after-commit.js';
+import { CommitHooksDriver } from './commit-hooks.js';
 
 interface ColumnRow {
   table: string;
@@ -79,7 +79,7 @@ export class SchemaLocalIntrospector implements DatabaseIntrospector {
  */
 export class SchemaLocalPostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
-    return new AfterCommitDriver(super.createDriver());
+    return new CommitHooksDriver(super.createDriver());
   }
 
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {

@@ -11,7 +11,7 @@ import {
   type Kysely,
   type QueryCompiler,
 } from 'kysely';
-import { AfterCommitDriver } from './after-commit.js';
+import { CommitHooksDriver } from './commit-hooks.js';
 import { DatabaseOpenError, describeCause } from './database-error.js';
 import {
   GroupCommitSqliteDriver,
@@ -62,7 +62,7 @@ class GroupCommitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new AfterCommitDriver(new GroupCommitSqliteDriver(this.#connections));
+    return new CommitHooksDriver(new GroupCommitSqliteDriver(this.#connections));
   }
 
   createQueryCompiler(): QueryCompiler {

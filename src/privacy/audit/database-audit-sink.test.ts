@@ -111,6 +111,43 @@ describeEachEngine('DatabaseAuditSink (C3.3)', (engine) => {
     expect(page.events.map((e) => e.action)).toEqual(['customer.register']);
   });
 
+  it('writes the events of several calls in one transaction as it commits, in call order', async () => {
+    const subject = newId('cus');
+    const announced: number[] = [];
+    const stop = sink.onRecorded((n) => announced.push(n));
+    try {
+      await database.db.transaction().execute(async (trx) => {
+        await sink.record([event(subject, { requestId: 'call-1' })], trx);
+        await sink.record(
+          [event(subject, { requestId: 'call-2' }), event(subject, { requestId: 'call-3' })],
+          trx,
+        );
+        // Not visible to anyone else (nor written) before the commit.
+        expect(await count(subject)).toBe(0);
+      });
+    } finally {
+      stop();
+    }
+    // The sealer hears of them once, as one write.
+    expect(announced).toEqual([3]);
+    const page = await queryAuditEvents(db(), { subjectId: subject });
+    expect(page.events.map((e) => e.requestId)).toEqual(['call-3', 'call-2', 'call-1']);
+  });
+
+  it('groups the events of concurrent callers outside transactions, and each waits for them', async () => {
+    const subject = newId('cus');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sink.record([event(subject, { requestId: `c-${i}` })]).then(async () => {
+          // Durable and visible to other connections once the call returns.
+          const seen = await queryAuditEvents(db(), { subjectId: subject, limit: 200 });
+          expect(seen.events.map((e) => e.requestId)).toContain(`c-${i}`);
+        }),
+      ),
+    );
+    expect(await count(subject)).toBe(20);
+  });
+
   it('refuses a whole batch when one event could carry personal data', async () => {
     const subject = newId('cus');
     const leaky = event(subject, { detail: { note: 'ask jane@example.test' } });

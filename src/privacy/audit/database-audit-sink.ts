@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import { deferUntilCommit, type CommitDeferral } from '../../platform/db/index.js';
 import { assertAuditEvent, type AuditEvent } from './audit-event.js';
 import type { AuditEventsTable, AuditTables } from './audit-migration.js';
 import type { AuditSink } from './audit-sink.js';
@@ -32,15 +32,27 @@ interface Waiting {
 const ROWS_PER_INSERT = 1000;
 
 /**
- * Writes audit events to `audit_events`, in the caller's transaction when one is given.
- * Otherwise events of concurrent requests are group-committed: whatever arrives while one
- * transaction commits goes into the next, so a busy server pays one durable commit for
- * many reads. Each caller still waits until its own events are committed (fail closed).
+ * Writes audit events to `audit_events`, in the caller's transaction when one is given:
+ * the events a transaction records are written together, in one statement, as it commits,
+ * so they stand or fall with what it changed. Otherwise events of concurrent requests are
+ * group-committed: whatever arrives while one write commits goes into the next, so a busy
+ * server pays one durable commit for many reads. Each caller still waits until its own
+ * events are committed (fail closed).
  */
 export class DatabaseAuditSink implements AuditSink {
   #waiting: Waiting[] = [];
   #draining = false;
   readonly #listeners = new Set<(count: number) => void>();
+  /** Inserts rows, at most ROWS_PER_INSERT a statement, and tells the listeners. */
+  readonly #writer: CommitDeferral<Insertable<AuditEventsTable>> = {
+    flush: async (rows, execute) => {
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        await execute(this.db.insertInto('audit_events').values(chunk).compile());
+      }
+      this.#announce(rows.length);
+    },
+  };
 
   constructor(private readonly db: Kysely<AuditTables>) {}
 
@@ -70,8 +82,7 @@ export class DatabaseAuditSink implements AuditSink {
     for (const event of events) assertAuditEvent(event);
     const rows = events.map(toRow);
     if (trx !== undefined) {
-      await tablesOf<AuditTables>(trx).insertInto('audit_events').values(rows).execute();
-      this.#announce(rows.length);
+      await deferUntilCommit(trx, this.#writer, rows);
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -86,16 +97,11 @@ export class DatabaseAuditSink implements AuditSink {
       const batch = this.#waiting.splice(0, this.#waiting.length);
       const rows = batch.flatMap((waiting) => waiting.rows);
       try {
-        await this.db.transaction().execute(async (trx) => {
-          for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-            await trx
-              .insertInto('audit_events')
-              .values(rows.slice(start, start + ROWS_PER_INSERT))
-              .execute();
-          }
-        });
+        // One statement is atomic on its own: a transaction is needed only for several.
+        if (rows.length <= ROWS_PER_INSERT) await deferUntilCommit(this.db, this.#writer, rows);
+        else
+          await this.db.transaction().execute((trx) => deferUntilCommit(trx, this.#writer, rows));
         for (const waiting of batch) waiting.resolve();
-        this.#announce(rows.length);
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
       }
