@@ -191,6 +191,53 @@ describeEachEngine('test payment provider', (engine) => {
     expect(await payments.authorise(declined)).toEqual({ ok: false, reason: 'declined' });
   });
 
+  it('runs requests with one new key that arrive together once: authorise, capture, refund', async () => {
+    const authorisations = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom('test_provider_authorisations')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const together = <T>(call: () => Promise<T>) =>
+      Promise.all(Array.from({ length: 8 }, () => call()));
+    const before = await authorisations();
+    const input = {
+      token: await tokenFor('4242424242424242'),
+      amountMinor: 2500,
+      currency: 'EUR',
+      idempotencyKey: key('auth'),
+    };
+    const authorised = await together(() => payments.authorise(input));
+    expect(authorised[0]?.ok).toBe(true);
+    for (const answer of authorised) expect(answer).toEqual(authorised[0]);
+    expect(await authorisations()).toBe(before + 1);
+
+    const { authorisationId } = await paidWith('4242424242424242', 6000);
+    const capture = { authorisationId, amountMinor: 6000, idempotencyKey: key('capture') };
+    for (const answer of await together(() => payments.provider.capture(capture))) {
+      expect(answer).toEqual({ ok: true });
+    }
+    expect(await payments.provider.capture({ ...capture, idempotencyKey: key('capture') })).toEqual(
+      { ok: false, reason: 'already_captured' },
+    );
+
+    const { paymentId } = await paidWith('4242424242424242', 6000);
+    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
+    const refundKey = key('refund');
+    const refunds = await together(() => payments.refund(paymentId, 1000, refundKey));
+    expect(refunds[0]?.ok).toBe(true);
+    for (const answer of refunds) expect(answer).toEqual(refunds[0]);
+    // Refunded once, not eight times.
+    expect(await payments.refund(paymentId, 5000, key('refund'))).toMatchObject({ ok: true });
+    expect(await payments.refund(paymentId, 1, key('refund'))).toEqual({
+      ok: false,
+      reason: 'exceeds_captured',
+    });
+  });
+
   it('refuses an idempotency key reused with other parameters', async () => {
     const token = await tokenFor('4242424242424242');
     const input = { token, amountMinor: 1000, currency: 'EUR', idempotencyKey: key('auth') };

@@ -1,6 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { lockKeyForTransaction } from '../../../platform/db/index.js';
 import { AppError } from '../../../platform/errors/index.js';
 import type { Clock } from '../../../platform/clock.js';
 import { paymentsErrors } from '../payments-errors.js';
@@ -13,12 +12,23 @@ export type StoredOutcome =
 /** Request parameters as the digest sees them: ids, amounts, codes and the token. */
 export type RequestParams = Readonly<Record<string, string | number>>;
 
+/** The key was stored by another request first: its outcome is the answer. */
+class KeyTaken extends Error {}
+
+/** How often a request looks for a key that was taken and then deleted again. */
+const ATTEMPTS = 3;
+
 /**
  * The provider's idempotency keys, as a processor keeps them: each key, per operation,
  * remembers a digest of the first request's parameters and its outcome. A repeat with
- * the same parameters gets the stored outcome without running again; a repeat with
- * others is refused. Requests with one key wait for each other, so two retries that
- * arrive together still run once.
+ * the same parameters gets the stored outcome; a repeat with others is refused.
+ *
+ * A request runs first and then stores its key in the same transaction, unless the key
+ * is there already; if it is, the transaction rolls back (nothing the repeat did stays)
+ * and the stored outcome answers. Two requests with one key that arrive together still
+ * run once: storing the second key waits for the first's transaction (a unique key) and
+ * then finds it. The usual request thus costs its own writes and one insert, with no
+ * lock and no lookup before it.
  */
 export class IdempotentRequests {
   readonly #digestKey: Buffer;
@@ -41,35 +51,61 @@ export class IdempotentRequests {
     execute: (trx: Transaction<TestProviderTables>) => Promise<StoredOutcome>,
   ): Promise<{ outcome: StoredOutcome; replayed: boolean }> {
     const digest = this.#digest(operation, params);
-    return this.db.transaction().execute(async (trx) => {
-      await lockKeyForTransaction(trx, `test-payments:${operation}:${key}`);
-      const stored = await trx
-        .selectFrom('test_provider_requests')
-        .select(['request_digest', 'outcome'])
-        .where('operation', '=', operation)
-        .where('idempotency_key', '=', key)
-        .executeTakeFirst();
-      if (stored !== undefined) {
-        if (stored.request_digest !== digest) {
-          throw new AppError(paymentsErrors.PAYMENT_IDEMPOTENCY_KEY_REUSED, {
-            details: { operation },
-          });
-        }
-        return { outcome: JSON.parse(stored.outcome) as StoredOutcome, replayed: true };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.db.transaction().execute(async (trx) => {
+          const result = await execute(trx);
+          const stored = await trx
+            .insertInto('test_provider_requests')
+            .values({
+              operation,
+              idempotency_key: key,
+              request_digest: digest,
+              outcome: JSON.stringify(result),
+              created_at: this.clock.now().getTime(),
+            })
+            .onConflict((conflict) =>
+              conflict.columns(['operation', 'idempotency_key']).doNothing(),
+            )
+            .executeTakeFirst();
+          if (stored.numInsertedOrUpdatedRows !== 1n) throw new KeyTaken();
+          return result;
+        });
+        return { outcome, replayed: false };
+      } catch (error) {
+        if (!(error instanceof KeyTaken)) throw error;
       }
-      const outcome = await execute(trx);
-      await trx
-        .insertInto('test_provider_requests')
-        .values({
-          operation,
-          idempotency_key: key,
-          request_digest: digest,
-          outcome: JSON.stringify(outcome),
-          created_at: this.clock.now().getTime(),
-        })
-        .execute();
-      return { outcome, replayed: false };
-    });
+      const replay = await this.#stored(operation, key, digest);
+      if (replay !== undefined) return { outcome: replay, replayed: true };
+      // Taken, then purged before it could be read: try again, a few times.
+      if (attempt === ATTEMPTS) throw new Error('An idempotency key kept disappearing');
+    }
+  }
+
+  /**
+   * The outcome stored under a key, read on the writing side so that a key stored by a
+   * transaction not yet durable is found (and waited for) too.
+   */
+  async #stored(
+    operation: string,
+    key: string,
+    digest: string,
+  ): Promise<StoredOutcome | undefined> {
+    const stored = await this.db
+      .transaction()
+      .execute((trx) =>
+        trx
+          .selectFrom('test_provider_requests')
+          .select(['request_digest', 'outcome'])
+          .where('operation', '=', operation)
+          .where('idempotency_key', '=', key)
+          .executeTakeFirst(),
+      );
+    if (stored === undefined) return undefined;
+    if (stored.request_digest !== digest) {
+      throw new AppError(paymentsErrors.PAYMENT_IDEMPOTENCY_KEY_REUSED, { details: { operation } });
+    }
+    return JSON.parse(stored.outcome) as StoredOutcome;
   }
 
   #digest(operation: string, params: RequestParams): string {
