@@ -2,100 +2,22 @@
 // number has its outcome, tokens are authenticated and expire, and authorise, capture,
 // void and refund are idempotent by key (the same key answers the first outcome; a key
 // reused with other parameters is refused), with refunds never exceeding the capture.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PaymentsService, TestProviderTables } from '../../src/commerce/payments/index.js';
+import { randomBytes } from 'node:crypto';
+import { beforeAll, expect, it } from 'vitest';
+import type { PaymentsService } from '../../src/commerce/payments/index.js';
 import { TestTokenCodec } from '../../src/commerce/payments/test-provider/test-token.js';
-import { ManualClock } from '../../src/platform/clock.js';
-import { tablesOf } from '../../src/platform/db/index.js';
-import { isAppError } from '../../src/platform/errors/index.js';
-import { newId } from '../../src/platform/ids.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
+import { key, NEXT_YEAR, rejection, usePaymentsWorld } from './payments-world.js';
 
-const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 const HOUR = 3_600_000;
-const key = (label: string) => `${label}-${randomUUID()}`;
-
-/** The code of what a promise rejects with, or `resolved`. */
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    return isAppError(error) ? error.code : String(error);
-  }
-}
 
 describeEachEngine('test payment provider', (engine) => {
-  let t: TestApp;
-  let clock: ManualClock;
+  const world = usePaymentsWorld(engine);
+  const { clock, db, tokenFor, paidWith, paymentOf } = world;
   let payments: PaymentsService;
-  const db = () => tablesOf<TestProviderTables>(t.database.db);
-
-  async function tokenFor(number: string): Promise<string> {
-    const cvc = number.startsWith('37') ? '1234' : '123';
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/test-payments/tokens',
-      payload: { number, expMonth: 12, expYear: NEXT_YEAR, cvc },
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json<{ token: string }>().token;
-  }
-
-  /** Authorises and records a payment; returns its id and authorisation id. */
-  async function paidWith(number: string, amountMinor = 5000) {
-    const token = await tokenFor(number);
-    const authorisation = await payments.authorise({
-      token,
-      amountMinor,
-      currency: 'EUR',
-      idempotencyKey: key('auth'),
-    });
-    if (!authorisation.ok) throw new Error(`authorisation failed: ${authorisation.reason}`);
-    const paymentId = newId('pay');
-    const orderId = newId('ord');
-    const subjectId = newId('sub');
-    const writer = await t.privacy.vault.writer(subjectId);
-    await t.database.db.transaction().execute((trx) =>
-      payments.record(trx, writer, {
-        paymentId,
-        orderId,
-        subjectId,
-        token,
-        amountMinor,
-        currency: 'EUR',
-        authorisation,
-        actor: { kind: 'system', name: 'test' },
-        requestId: null,
-      }),
-    );
-    return { paymentId, orderId, authorisationId: authorisation.authorisationId };
-  }
-
-  const paymentOf = async (paymentId: string) => {
-    const row = await t.database.db
-      .withTables<{
-        payments: { id: string; status: string; refunded_minor: number; captured_minor: number };
-      }>()
-      .selectFrom('payments')
-      .select(['status', 'refunded_minor', 'captured_minor'])
-      .where('id', '=', paymentId)
-      .executeTakeFirstOrThrow();
-    return {
-      status: row.status,
-      refunded: Number(row.refunded_minor),
-      captured: Number(row.captured_minor),
-    };
-  };
-
-  beforeAll(async () => {
-    clock = new ManualClock(new Date());
-    t = await createTestApp(engine, { clock });
-    payments = t.app.commerce.services.payments;
+  beforeAll(() => {
+    payments = world.payments;
   });
-  afterAll(async () => t.close());
 
   it.each([
     ['4242424242424242', { ok: true, brand: 'visa', last4: '4242' }],
@@ -161,16 +83,7 @@ describeEachEngine('test payment provider', (engine) => {
   it('authorise is idempotent by key: one authorisation, the first outcome again', async () => {
     const token = await tokenFor('5555555555554444');
     const input = { token, amountMinor: 4200, currency: 'EUR', idempotencyKey: key('auth') };
-    const count = async () =>
-      Number(
-        (
-          await db()
-            .selectFrom('test_provider_authorisations')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const before = await count();
+    const before = await world.authorisations();
     const first = await payments.authorise(input);
     const [again, concurrent] = await Promise.all([
       payments.authorise(input),
@@ -179,7 +92,7 @@ describeEachEngine('test payment provider', (engine) => {
     expect(first.ok).toBe(true);
     expect(again).toEqual(first);
     expect(concurrent).toEqual(first);
-    expect(await count()).toBe(before + 1);
+    expect(await world.authorisations()).toBe(before + 1);
     // A declined card's outcome is stored and answered again as well.
     const declined = {
       token: await tokenFor('4000000000000002'),
@@ -189,53 +102,6 @@ describeEachEngine('test payment provider', (engine) => {
     };
     expect(await payments.authorise(declined)).toEqual({ ok: false, reason: 'declined' });
     expect(await payments.authorise(declined)).toEqual({ ok: false, reason: 'declined' });
-  });
-
-  it('runs requests with one new key that arrive together once: authorise, capture, refund', async () => {
-    const authorisations = async () =>
-      Number(
-        (
-          await db()
-            .selectFrom('test_provider_authorisations')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const together = <T>(call: () => Promise<T>) =>
-      Promise.all(Array.from({ length: 8 }, () => call()));
-    const before = await authorisations();
-    const input = {
-      token: await tokenFor('4242424242424242'),
-      amountMinor: 2500,
-      currency: 'EUR',
-      idempotencyKey: key('auth'),
-    };
-    const authorised = await together(() => payments.authorise(input));
-    expect(authorised[0]?.ok).toBe(true);
-    for (const answer of authorised) expect(answer).toEqual(authorised[0]);
-    expect(await authorisations()).toBe(before + 1);
-
-    const { authorisationId } = await paidWith('4242424242424242', 6000);
-    const capture = { authorisationId, amountMinor: 6000, idempotencyKey: key('capture') };
-    for (const answer of await together(() => payments.provider.capture(capture))) {
-      expect(answer).toEqual({ ok: true });
-    }
-    expect(await payments.provider.capture({ ...capture, idempotencyKey: key('capture') })).toEqual(
-      { ok: false, reason: 'already_captured' },
-    );
-
-    const { paymentId } = await paidWith('4242424242424242', 6000);
-    expect(await payments.capture(paymentId)).toEqual({ ok: true, andThen: 'none' });
-    const refundKey = key('refund');
-    const refunds = await together(() => payments.refund(paymentId, 1000, refundKey));
-    expect(refunds[0]?.ok).toBe(true);
-    for (const answer of refunds) expect(answer).toEqual(refunds[0]);
-    // Refunded once, not eight times.
-    expect(await payments.refund(paymentId, 5000, key('refund'))).toMatchObject({ ok: true });
-    expect(await payments.refund(paymentId, 1, key('refund'))).toEqual({
-      ok: false,
-      reason: 'exceeds_captured',
-    });
   });
 
   it('refuses an idempotency key reused with other parameters', async () => {

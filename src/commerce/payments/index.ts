@@ -9,6 +9,7 @@ export type {
 } from './payment-provider.js';
 export type {
   CaptureResult,
+  PaymentContext,
   PaymentRecord,
   PaymentRefund,
   PaymentStatus,

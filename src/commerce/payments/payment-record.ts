@@ -40,6 +40,12 @@ export interface RecordPaymentInput {
   readonly requestId: string | null;
 }
 
+/** Who moves a payment, and in which request: what its audit event records. */
+export interface PaymentContext {
+  readonly actor?: Actor;
+  readonly requestId?: string | null;
+}
+
 /** The answer of a refund through the payments service. */
 export type PaymentRefund =
   | { readonly ok: true; readonly providerRefundId: string }
@@ -67,13 +73,22 @@ export interface PaymentsService {
    * order becoming paid). Throws only when the provider's adapter does. Once the provider
    * has captured, the answer is `ok`: should that transaction fail, the capture is
    * recorded alone and `andThen` reported `failed` (the record follows the provider).
+   * The payment's move is audited (`payment.capture`) in the transaction that records it.
    */
   capture(
     paymentId: string,
     andThen?: (trx: Transaction<unknown>) => Promise<void>,
+    context?: PaymentContext,
   ): Promise<CaptureResult>;
-  /** Undo of authorise: voids at the provider (no payment row needed). */
-  voidAuthorisation(authorisationId: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Undo of authorise: voids at the provider (no payment row needed); a recorded payment
+   * still authorised becomes `voided`, audited (`payment.void`) in the same transaction.
+   */
+  voidAuthorisation(
+    authorisationId: string,
+    idempotencyKey: string,
+    context?: PaymentContext,
+  ): Promise<void>;
   /**
    * Refunds part or all of a captured payment through the provider, idempotent by key;
    * updates refundedMinor and the status. Reasons: `exceeds_captured`, `not_captured`,

@@ -9,6 +9,7 @@ import type { PaymentProvider } from './payment-provider.js';
 import { refundPayment } from './payment-refunds.js';
 import type {
   CaptureResult,
+  PaymentContext,
   PaymentRecord,
   PaymentStatus,
   PaymentsService,
@@ -57,9 +58,42 @@ function toRecord(row: RecordRow): PaymentRecord {
   };
 }
 
+/** Who moves a payment when the caller does not say: the payments service itself. */
+const PAYMENTS_ACTOR = { kind: 'system', name: 'payments' } as const;
+
 /** The payments service over one provider (see PaymentsService). */
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, provider, clock } = deps;
+
+  /** The audit event of a payment's move, in the transaction that makes it. */
+  const auditMove = (
+    trx: Transaction<PaymentsTables>,
+    action: 'payment.capture' | 'payment.void',
+    subjectId: string,
+    detail: { paymentId: string; amountMinor: number },
+    context: PaymentContext,
+    now: Date,
+  ) => {
+    const actor = context.actor ?? PAYMENTS_ACTOR;
+    return deps.audit.record(
+      [
+        {
+          occurredAt: now,
+          actorId: auditActorId(actor),
+          actorRole: auditActorRole(actor),
+          action,
+          purpose: 'payment',
+          subjectId,
+          categories: [],
+          decision: 'none',
+          requestId: context.requestId ?? null,
+          outcome: 'success',
+          detail: { ...detail, provider: provider.name },
+        },
+      ],
+      trx,
+    );
+  };
 
   return {
     provider,
@@ -118,10 +152,10 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       );
     },
 
-    async capture(paymentId, andThen): Promise<CaptureResult> {
+    async capture(paymentId, andThen, context = {}): Promise<CaptureResult> {
       const row = await db
         .selectFrom('payments')
-        .select(['authorisation_id', 'status', 'amount_minor'])
+        .select(['authorisation_id', 'status', 'amount_minor', 'subject_id'])
         .where('id', '=', paymentId)
         .executeTakeFirst();
       if (row === undefined) return { ok: false, reason: 'payment_not_found' };
@@ -134,13 +168,18 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         idempotencyKey: `capture:${paymentId}`,
       });
       if (!result.ok) return result;
-      const markCaptured = (on: Kysely<PaymentsTables>) =>
-        on
+      const markCaptured = async (trx: Transaction<PaymentsTables>) => {
+        const now = clock.now();
+        const updated = await trx
           .updateTable('payments')
-          .set({ status: 'captured', captured_minor: amount, updated_at: clock.now().getTime() })
+          .set({ status: 'captured', captured_minor: amount, updated_at: now.getTime() })
           .where('id', '=', paymentId)
           .where('status', '=', 'authorised')
-          .execute();
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n) return;
+        const detail = { paymentId, amountMinor: amount };
+        await auditMove(trx, 'payment.capture', row.subject_id, detail, context, now);
+      };
       try {
         await db.transaction().execute(async (trx) => {
           await markCaptured(trx);
@@ -151,7 +190,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
         deps.logger.error({ err: error, paymentId }, 'capture recorded without what goes with it');
       }
       try {
-        await markCaptured(db);
+        await db.transaction().execute(markCaptured);
       } catch (error) {
         // The provider holds the money; a retried capture replays its answer and records it.
         deps.logger.error({ err: error, paymentId }, 'captured payment not recorded');
@@ -159,19 +198,27 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       return { ok: true, andThen: andThen === undefined ? 'none' : 'failed' };
     },
 
-    async voidAuthorisation(authorisationId: string, idempotencyKey: string): Promise<void> {
+    async voidAuthorisation(authorisationId, idempotencyKey, context = {}): Promise<void> {
       const result = await provider.void({ authorisationId, idempotencyKey });
       if (!result.ok) {
         deps.logger.warn({ authorisationId, reason: result.reason }, 'authorisation not voided');
         return;
       }
-      await db
-        .updateTable('payments')
-        .set({ status: 'voided', updated_at: clock.now().getTime() })
-        .where('provider', '=', provider.name)
-        .where('authorisation_id', '=', authorisationId)
-        .where('status', '=', 'authorised')
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const voided = await trx
+          .updateTable('payments')
+          .set({ status: 'voided', updated_at: now.getTime() })
+          .where('provider', '=', provider.name)
+          .where('authorisation_id', '=', authorisationId)
+          .where('status', '=', 'authorised')
+          .returning(['id', 'subject_id', 'amount_minor'])
+          .execute();
+        for (const payment of voided) {
+          const detail = { paymentId: payment.id, amountMinor: Number(payment.amount_minor) };
+          await auditMove(trx, 'payment.void', payment.subject_id, detail, context, now);
+        }
+      });
     },
 
     refund: (paymentId, amountMinor, idempotencyKey) =>

@@ -64,6 +64,11 @@ const WORDINGS: Readonly<Record<string, Wording>> = {
   'order.list': act('saw your order in the order list', 'see your order in the order list'),
   'order.status': act('changed the status of your order', 'change the status of your order'),
   'payment.record': act('stored the payment of your order: {data}', 'store your payment'),
+  'payment.capture': act('took the payment for your order', 'take your payment'),
+  'payment.void': act(
+    'released the amount held for your order',
+    'release the amount held for your order',
+  ),
   'shipment.label': act('prepared a shipping label from {data}', 'prepare a shipping label'),
   'disclosure.carrier': act(
     'gave the carrier {data} to deliver your order',

@@ -7,6 +7,9 @@ import type { Purpose } from '../../privacy/inventory/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
 import type { CheckoutBody } from './checkout-schemas.js';
 
+/** The actor of what checkout does on its own: capture, and the undo of its steps. */
+export const CHECKOUT_ACTOR = { kind: 'system', name: 'checkout' } as const;
+
 /** One checkout as asked for: the cart, the shopper, the form. */
 export interface CheckoutRequest {
   readonly cartId: string;

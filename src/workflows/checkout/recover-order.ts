@@ -108,14 +108,18 @@ async function capture(
   let lostRace = false;
   let result: CaptureResult;
   try {
-    result = await deps.payments.capture(payment.id, async (trx) => {
-      try {
-        await markPaid(deps, order.id, trx);
-      } catch (error) {
-        if (!isStatusConflict(error)) throw error;
-        lostRace = true;
-      }
-    });
+    result = await deps.payments.capture(
+      payment.id,
+      async (trx) => {
+        try {
+          await markPaid(deps, order.id, trx);
+        } catch (error) {
+          if (!isStatusConflict(error)) throw error;
+          lostRace = true;
+        }
+      },
+      { actor: RECOVERY_ACTOR, requestId: null },
+    );
   } catch (error) {
     // The adapter threw (network, timeout): nothing is known, so nothing is decided.
     deps.logger.warn(
@@ -166,7 +170,10 @@ async function cancel(
   reason: string,
 ): Promise<RecoveryOutcome> {
   try {
-    await deps.payments.voidAuthorisation(payment.authorisationId, `recovery:${payment.id}:void`);
+    await deps.payments.voidAuthorisation(payment.authorisationId, `recovery:${payment.id}:void`, {
+      actor: RECOVERY_ACTOR,
+      requestId: null,
+    });
   } catch (error) {
     deps.logger.warn(
       { orderId: order.id, paymentId: payment.id, code: failureCode(error) },

@@ -1,6 +1,11 @@
 import { isAppError } from '../../../platform/errors/index.js';
 import type { CheckoutDeps } from '../checkout-deps.js';
-import { need, type CheckoutFailure, type CheckoutState } from '../checkout-state.js';
+import {
+  CHECKOUT_ACTOR,
+  need,
+  type CheckoutFailure,
+  type CheckoutState,
+} from '../checkout-state.js';
 import { DONE, type Step } from '../step-runner.js';
 
 /**
@@ -48,6 +53,7 @@ export function authorisePayment(deps: CheckoutDeps): Step<CheckoutState, Checko
       await deps.payments.voidAuthorisation(
         authorisation.authorisationId,
         `${authorisation.idempotencyKey}:void`,
+        { actor: CHECKOUT_ACTOR, requestId: state.request.requestId },
       );
     },
   };

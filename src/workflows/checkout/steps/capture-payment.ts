@@ -1,9 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { CheckoutDeps } from '../checkout-deps.js';
-import type { CheckoutFailure, CheckoutState } from '../checkout-state.js';
+import { CHECKOUT_ACTOR, type CheckoutFailure, type CheckoutState } from '../checkout-state.js';
 import { DONE, type Step } from '../step-runner.js';
-
-const SYSTEM = { kind: 'system', name: 'checkout' } as const;
 
 /**
  * After the commit: captures the authorised amount, and marks the payment captured and
@@ -20,12 +18,15 @@ export function capturePayment(deps: CheckoutDeps): Step<CheckoutState, Checkout
         deps.orders.transition(
           state.orderId,
           'paid',
-          { actor: SYSTEM, requestId: state.request.requestId, reason: 'payment_captured' },
+          { actor: CHECKOUT_ACTOR, requestId: state.request.requestId, reason: 'payment_captured' },
           trx,
         );
       let captured;
       try {
-        captured = await deps.payments.capture(state.paymentId, markPaid);
+        captured = await deps.payments.capture(state.paymentId, markPaid, {
+          actor: CHECKOUT_ACTOR,
+          requestId: state.request.requestId,
+        });
       } catch (error) {
         deps.logger.warn({ err: error, orderId: state.orderId }, 'payment capture failed');
         captured = { ok: false as const, reason: 'provider_error' };

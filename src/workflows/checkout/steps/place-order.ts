@@ -3,7 +3,12 @@ import type { StockLine } from '../../../commerce/catalog/index.js';
 import type { OrderLine } from '../../../commerce/orders/index.js';
 import { cancelPlacedOrder } from '../cancel-placed-order.js';
 import type { CheckoutDeps } from '../checkout-deps.js';
-import { need, type CheckoutFailure, type CheckoutState } from '../checkout-state.js';
+import {
+  CHECKOUT_ACTOR,
+  need,
+  type CheckoutFailure,
+  type CheckoutState,
+} from '../checkout-state.js';
 import { DONE, type Step } from '../step-runner.js';
 
 /** Thrown inside the transaction to roll it back with an expected outcome. */
@@ -12,8 +17,6 @@ class Rollback extends Error {
     super(failure.kind);
   }
 }
-
-const SYSTEM = { kind: 'system', name: 'checkout' } as const;
 
 /** The cart's lines as stock to take; the catalog sums and orders them per variant. */
 function stockLines(cart: CartSnapshot): StockLine[] {
@@ -106,7 +109,7 @@ export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFail
     undo: async (state) => {
       const cart = need(state.cart, 'cart');
       await cancelPlacedOrder(deps, state.orderId, stockLines(cart), {
-        actor: SYSTEM,
+        actor: CHECKOUT_ACTOR,
         requestId: state.request.requestId,
         reason: 'checkout_failed',
       });
