@@ -22,6 +22,13 @@ describeEachEngine('payment moves', (engine) => {
       .orderBy('id')
       .execute();
 
+  /** The subject's one event with the action, its detail parsed; fails unless one. */
+  async function onlyEvent(subjectId: string, action: string) {
+    const events = await eventsOf(subjectId, action);
+    expect(events).toHaveLength(1);
+    return { row: events[0], detail: JSON.parse(events[0]?.detail ?? 'null') as unknown };
+  }
+
   it('audits a capture with the caller, its request and amounts, once', async () => {
     const paid = await paidWith('4242424242424242', 4100);
     const actor = { kind: 'system', name: 'checkout' } as const;
@@ -32,9 +39,8 @@ describeEachEngine('payment moves', (engine) => {
     expect(answer).toEqual({ ok: true, andThen: 'none' });
     // Captured already: the provider replays, the payment does not move, nothing is added.
     expect(await world.payments.capture(paid.paymentId)).toEqual({ ok: true, andThen: 'none' });
-    const events = await eventsOf(paid.subjectId, 'payment.capture');
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
+    const event = await onlyEvent(paid.subjectId, 'payment.capture');
+    expect(event.row).toMatchObject({
       actor_id: 'system:checkout',
       actor_role: 'system',
       purpose: 'payment',
@@ -43,7 +49,7 @@ describeEachEngine('payment moves', (engine) => {
       request_id: 'req_capture',
       categories: '[]',
     });
-    expect(JSON.parse(events[0]?.detail ?? 'null')).toEqual({
+    expect(event.detail).toEqual({
       paymentId: paid.paymentId,
       amountMinor: 4100,
       provider: 'test',
@@ -69,14 +75,13 @@ describeEachEngine('payment moves', (engine) => {
     });
     await world.payments.voidAuthorisation(paid.authorisationId, voidKey);
     expect(await world.paymentOf(paid.paymentId)).toMatchObject({ status: 'voided' });
-    const events = await eventsOf(paid.subjectId, 'payment.void');
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
+    const event = await onlyEvent(paid.subjectId, 'payment.void');
+    expect(event.row).toMatchObject({
       actor_id: 'system:payments',
       purpose: 'payment',
       request_id: 'req_void',
     });
-    expect(JSON.parse(events[0]?.detail ?? 'null')).toEqual({
+    expect(event.detail).toEqual({
       paymentId: paid.paymentId,
       amountMinor: 2000,
       provider: 'test',

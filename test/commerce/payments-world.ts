@@ -8,7 +8,6 @@ import { tablesOf } from '../../src/platform/db/index.js';
 import type { Engine } from '../../src/platform/db/index.js';
 import { isAppError } from '../../src/platform/errors/index.js';
 import { newId } from '../../src/platform/ids.js';
-import type { Actor } from '../../src/privacy/access/index.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 export const NEXT_YEAR = new Date().getUTCFullYear() + 1;
@@ -45,7 +44,7 @@ export interface PaymentsWorld {
   readonly authorisations: () => Promise<number>;
   readonly tokenFor: (number: string) => Promise<string>;
   /** Authorises and records a payment as a checkout's transaction does. */
-  readonly paidWith: (number: string, amountMinor?: number, actor?: Actor) => Promise<Paid>;
+  readonly paidWith: (number: string, amountMinor: number) => Promise<Paid>;
   readonly paymentOf: (
     paymentId: string,
   ) => Promise<{ status: string; refunded: number; captured: number }>;
@@ -91,7 +90,7 @@ export function usePaymentsWorld(engine: Engine): PaymentsWorld {
       expect(response.statusCode, response.body).toBe(201);
       return response.json<{ token: string }>().token;
     },
-    async paidWith(number, amountMinor = 5000, actor = { kind: 'system', name: 'test' }) {
+    async paidWith(number, amountMinor) {
       const token = await world.tokenFor(number);
       const authorisation = await world.payments.authorise({
         token,
@@ -115,7 +114,7 @@ export function usePaymentsWorld(engine: Engine): PaymentsWorld {
             amountMinor,
             currency: 'EUR',
             authorisation,
-            actor,
+            actor: { kind: 'system', name: 'test' },
             requestId: null,
           }),
         );

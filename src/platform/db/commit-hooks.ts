@@ -76,6 +76,16 @@ export async function deferUntilCommit<T>(
   else list.push(...items);
 }
 
+/** Writes what a transaction deferred, on its connection. */
+async function writeDeferred(connection: DatabaseConnection, pending: Pending): Promise<void> {
+  const execute = async (query: CompiledQuery) => {
+    await connection.executeQuery(query);
+  };
+  for (const [deferral, items] of pending.deferred) {
+    if (items.length > 0) await deferral.flush(items, execute);
+  }
+}
+
 /**
  * A driver that carries out what transactions leave for their commit: the deferred writes
  * just before COMMIT, on the same connection, and the `afterCommit` callbacks once it has
@@ -104,13 +114,9 @@ export class CommitHooksDriver implements Driver {
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const pending = pendingOf.get(connection);
-    const execute = async (query: CompiledQuery) => {
-      await connection.executeQuery(query);
-    };
     // A failed write throws before COMMIT, so the caller rolls the transaction back.
-    for (const [deferral, items] of pending?.deferred ?? []) {
-      if (items.length > 0) await deferral.flush(items, execute);
-    }
+    if (pending !== undefined && pending.deferred.size > 0)
+      await writeDeferred(connection, pending);
     await this.#driver.commitTransaction(connection);
     pendingOf.delete(connection);
     for (const callback of pending?.afterCommit ?? []) callback();

@@ -15,9 +15,6 @@ export type RequestParams = Readonly<Record<string, string | number>>;
 /** The key was stored by another request first: its outcome is the answer. */
 class KeyTaken extends Error {}
 
-/** How often a request looks for a key that was taken and then deleted again. */
-const ATTEMPTS = 3;
-
 /**
  * The provider's idempotency keys, as a processor keeps them: each key, per operation,
  * remembers a digest of the first request's parameters and its outcome. A repeat with
@@ -51,46 +48,36 @@ export class IdempotentRequests {
     execute: (trx: Transaction<TestProviderTables>) => Promise<StoredOutcome>,
   ): Promise<{ outcome: StoredOutcome; replayed: boolean }> {
     const digest = this.#digest(operation, params);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = await this.db.transaction().execute(async (trx) => {
-          const result = await execute(trx);
-          const stored = await trx
-            .insertInto('test_provider_requests')
-            .values({
-              operation,
-              idempotency_key: key,
-              request_digest: digest,
-              outcome: JSON.stringify(result),
-              created_at: this.clock.now().getTime(),
-            })
-            .onConflict((conflict) =>
-              conflict.columns(['operation', 'idempotency_key']).doNothing(),
-            )
-            .executeTakeFirst();
-          if (stored.numInsertedOrUpdatedRows !== 1n) throw new KeyTaken();
-          return result;
-        });
-        return { outcome, replayed: false };
-      } catch (error) {
-        if (!(error instanceof KeyTaken)) throw error;
-      }
-      const replay = await this.#stored(operation, key, digest);
-      if (replay !== undefined) return { outcome: replay, replayed: true };
-      // Taken, then purged before it could be read: try again, a few times.
-      if (attempt === ATTEMPTS) throw new Error('An idempotency key kept disappearing');
+    try {
+      const outcome = await this.db.transaction().execute(async (trx) => {
+        const result = await execute(trx);
+        const stored = await trx
+          .insertInto('test_provider_requests')
+          .values({
+            operation,
+            idempotency_key: key,
+            request_digest: digest,
+            outcome: JSON.stringify(result),
+            created_at: this.clock.now().getTime(),
+          })
+          .onConflict((conflict) => conflict.columns(['operation', 'idempotency_key']).doNothing())
+          .executeTakeFirst();
+        if (stored.numInsertedOrUpdatedRows !== 1n) throw new KeyTaken();
+        return result;
+      });
+      return { outcome, replayed: false };
+    } catch (error) {
+      if (!(error instanceof KeyTaken)) throw error;
     }
+    return { outcome: await this.#stored(operation, key, digest), replayed: true };
   }
 
   /**
-   * The outcome stored under a key, read on the writing side so that a key stored by a
-   * transaction not yet durable is found (and waited for) too.
+   * The outcome stored under a key found taken (keys are never deleted), read on the
+   * writing side so that a key stored by a transaction not yet durable is found (and
+   * waited for) too.
    */
-  async #stored(
-    operation: string,
-    key: string,
-    digest: string,
-  ): Promise<StoredOutcome | undefined> {
+  async #stored(operation: string, key: string, digest: string): Promise<StoredOutcome> {
     const stored = await this.db
       .transaction()
       .execute((trx) =>
@@ -101,7 +88,7 @@ export class IdempotentRequests {
           .where('idempotency_key', '=', key)
           .executeTakeFirst(),
       );
-    if (stored === undefined) return undefined;
+    if (stored === undefined) throw new Error('An idempotency key found taken is not stored');
     if (stored.request_digest !== digest) {
       throw new AppError(paymentsErrors.PAYMENT_IDEMPOTENCY_KEY_REUSED, { details: { operation } });
     }
