@@ -86,7 +86,7 @@ try {
     `${mode} on ${postgresUrl === undefined ? 'SQLite' : 'PostgreSQL'}: ${run.ordersPerSecond.toFixed(0)} orders/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
   );
   console.log(
-    `CPU per order: server ${spent.userMs.toFixed(2)} ms user + ${spent.systemMs.toFixed(2)} ms system; load generator ${((load.user + load.system) / 1000 / orders).toFixed(2)} ms`,
+    `CPU per order: server ${spent.userMs.toFixed(2)} ms user + ${spent.systemMs.toFixed(2)} ms system (main thread ${spent.mainThreadMs.toFixed(2)} ms); load generator ${((load.user + load.system) / 1000 / orders).toFixed(2)} ms`,
   );
   console.log(
     `Server writes per order: ${(spent.writtenBytes / 1024).toFixed(1)} KiB in ${spent.writeCalls.toFixed(1)} calls`,
