@@ -5,7 +5,7 @@ import { staffMigration } from '../identity/staff/index.js';
 import { throttleMigration } from '../identity/throttle/index.js';
 import { baseMigration, type NamedMigration } from '../platform/db/index.js';
 import { accessMigration } from '../privacy/access/index.js';
-import { auditMigration, auditSealMigration } from '../privacy/audit/index.js';
+import { auditIndexMigration, auditMigration, auditSealMigration } from '../privacy/audit/index.js';
 import { consentMigration } from '../privacy/consent/index.js';
 import { keysMigration } from '../privacy/keys/index.js';
 import { blindIndexMigration } from '../privacy/vault/index.js';
@@ -14,9 +14,10 @@ import { COMMERCE_WIRINGS } from './commerce-wirings.js';
 
 /**
  * Every schema change of every module, in the order they apply. Names start with a
- * global sequence number; a test checks that the list is sorted and has no gaps. The
- * commerce wirings' migrations apply in the order of their numbers, so a module adds a
- * later change under the next free number whatever its place among the wirings.
+ * global sequence number; a test checks that the list is sorted and has no gaps. From
+ * 0017 on, the commerce wirings' migrations and the kernel's later ones apply in the order
+ * of their numbers, so a module adds a change under the next free number wherever it is
+ * listed.
  */
 export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   baseMigration,
@@ -32,7 +33,7 @@ export const MIGRATIONS: readonly NamedMigration[] = Object.freeze([
   sessionsMigration,
   auditSealMigration,
   serviceEventsMigration,
-  ...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []).sort((a, b) =>
-    a.name.localeCompare(b.name),
+  ...[...COMMERCE_WIRINGS.flatMap((wiring) => wiring.migrations ?? []), auditIndexMigration].sort(
+    (a, b) => a.name.localeCompare(b.name),
   ),
 ]);

@@ -105,25 +105,18 @@ function pageSize(limit: number | undefined): number {
 }
 
 /**
- * Audit events matching every given filter, newest first, a page at a time: what the
- * security and privacy officers query, and what a customer's access history reads
- * (C3.3). Ordered by id, which only grows, so a page never shifts as events arrive.
+ * The events of one side of the seal matching the search, newest first. The lookups by
+ * person and by actor index sealed events only (audit-index-migration.ts); unsealed ones
+ * are the few the sealer has not taken yet, found through its queue index.
  */
-export async function searchAuditEvents(
-  db: Kysely<AuditSealTables>,
-  search: AuditSearch,
-): Promise<AuditPage> {
-  const limit = pageSize(search.limit);
-  const { from, to } = search;
-  // An empty or inverted range matches nothing; no need to ask the database.
-  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
-    return { events: [], nextBefore: null };
-  }
+function side(db: Kysely<AuditSealTables>, search: AuditSearch, sealed: boolean, rows: number) {
   let select = db
     .selectFrom('audit_events')
     .select(COLUMNS)
+    .where('seq', sealed ? 'is not' : 'is', null)
     .orderBy('id', 'desc')
-    .limit(limit + 1);
+    .limit(rows);
+  const { from, to } = search;
   if (from !== undefined) select = select.where('occurred_at', '>=', from.getTime());
   if (to !== undefined) select = select.where('occurred_at', '<', to.getTime());
   if (search.actorId !== undefined) select = select.where('actor_id', '=', search.actorId);
@@ -136,7 +129,33 @@ export async function searchAuditEvents(
   if (search.outcome !== undefined) select = select.where('outcome', '=', search.outcome);
   if (search.decision !== undefined) select = select.where('decision', '=', search.decision);
   if (search.before !== undefined) select = select.where('id', '<', search.before);
-  const rows = await select.execute();
+  return select;
+}
+
+/**
+ * Audit events matching every given filter, newest first, a page at a time: what the
+ * security and privacy officers query, and what a customer's access history reads
+ * (C3.3). Ordered by id, which only grows, so a page never shifts as events arrive.
+ * Sealed and unsealed events are read in one statement, so an event the sealer takes
+ * meanwhile is seen exactly once.
+ */
+export async function searchAuditEvents(
+  db: Kysely<AuditSealTables>,
+  search: AuditSearch,
+): Promise<AuditPage> {
+  const limit = pageSize(search.limit);
+  const { from, to } = search;
+  // An empty or inverted range matches nothing; no need to ask the database.
+  if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
+    return { events: [], nextBefore: null };
+  }
+  const rows = await db
+    .selectFrom(side(db, search, true, limit + 1).as('sealed'))
+    .selectAll()
+    .unionAll(db.selectFrom(side(db, search, false, limit + 1).as('unsealed')).selectAll())
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
   const events = rows.slice(0, limit).map(fromRow);
   const last = events[events.length - 1];
   return { events, nextBefore: rows.length > limit && last !== undefined ? last.id : null };

@@ -15,6 +15,7 @@ export type { AuditSearch } from './audit-search.js';
 export type { AuditSink } from './audit-sink.js';
 export { DatabaseAuditSink } from './database-audit-sink.js';
 export { auditSealMigration } from './audit-seal-migration.js';
+export { auditIndexMigration } from './audit-index-migration.js';
 export type {
   AuditCheckpointsTable,
   AuditSealStateTable,
