@@ -96,6 +96,27 @@ describeEachEngine('DatabaseAuditSink (C3.3)', (engine) => {
     });
   });
 
+  it('stores each event of a batch in its own row, whatever the batch size', async () => {
+    // 1 and 3 reuse a kept statement after the first call; 17 is built each time.
+    for (const size of [1, 3, 3, 17, 17]) {
+      const subject = newId('cus');
+      const events = Array.from({ length: size }, (_, i) =>
+        event(subject, {
+          requestId: i % 2 === 0 ? `req-${size}-${i}` : null,
+          purpose: i % 3 === 0 ? null : 'customer_support',
+          ...(i % 4 === 0 ? { detail: { position: i } } : {}),
+        }),
+      );
+      await sink.record(events);
+      const stored = await queryAuditEvents(db(), { subjectId: subject, limit: 200 });
+      expect(
+        stored.events.map(({ requestId, purpose, detail }) => ({ requestId, purpose, detail })),
+      ).toEqual(
+        events.map(({ requestId, purpose, detail }) => ({ requestId, purpose, detail })).reverse(),
+      );
+    }
+  });
+
   it('writes inside the caller’s transaction: committed with it, rolled back with it', async () => {
     const subject = newId('cus');
     await database.db.transaction().execute(async (trx) => {

@@ -1,11 +1,28 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { deferUntilCommit, type CommitDeferral } from '../../platform/db/index.js';
 import { assertAuditEvent, type AuditEvent } from './audit-event.js';
 import type { AuditEventsTable, AuditTables } from './audit-migration.js';
 import type { AuditSink } from './audit-sink.js';
 
+type Row = Insertable<AuditEventsTable>;
+
+/** The columns of a stored event, in the order toRow gives them and inserts bind them. */
+const COLUMNS = [
+  'occurred_at',
+  'actor_id',
+  'actor_role',
+  'action',
+  'purpose',
+  'subject_id',
+  'categories',
+  'decision',
+  'request_id',
+  'outcome',
+  'detail',
+] as const satisfies readonly (keyof Row)[];
+
 /** The row an event is stored as. */
-function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
+function toRow(event: AuditEvent): Row {
   return {
     occurred_at: event.occurredAt.getTime(),
     actor_id: event.actorId,
@@ -23,13 +40,15 @@ function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
 }
 
 interface Waiting {
-  readonly rows: Insertable<AuditEventsTable>[];
+  readonly rows: Row[];
   resolve(): void;
   reject(error: unknown): void;
 }
 
-// SQLite binds at most 32,766 parameters per statement; 12 columns a row.
+// SQLite binds at most 32,766 parameters per statement; 11 columns a row.
 const ROWS_PER_INSERT = 1000;
+// Statements of up to this many rows are built once and kept: a transaction records a few.
+const KEPT_INSERTS = 16;
 
 /**
  * Writes audit events to `audit_events`, in the caller's transaction when one is given:
@@ -44,17 +63,43 @@ export class DatabaseAuditSink implements AuditSink {
   #draining = false;
   readonly #listeners = new Set<(count: number) => void>();
   /** Inserts rows, at most ROWS_PER_INSERT a statement, and tells the listeners. */
-  readonly #writer: CommitDeferral<Insertable<AuditEventsTable>> = {
+  readonly #writer: CommitDeferral<Row> = {
     flush: async (rows, execute) => {
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
-        await execute(this.db.insertInto('audit_events').values(chunk).compile());
+        await execute(this.#insert(rows.slice(start, start + ROWS_PER_INSERT)));
       }
       this.#announce(rows.length);
     },
   };
+  /** The text of the insert of n rows, by n: it depends on nothing else. */
+  readonly #insertText = new Map<number, string>();
 
   constructor(private readonly db: Kysely<AuditTables>) {}
+
+  /**
+   * The insert of `rows`. Every row has the same columns, so the statement's text depends
+   * only on how many rows there are: the query builder writes it once per count, and each
+   * write binds its values to it, in COLUMNS order, row by row.
+   */
+  #insert(rows: readonly Row[]): CompiledQuery {
+    let text = this.#insertText.get(rows.length);
+    if (text === undefined) {
+      // Placeholder values only: the text must bind every cell, whatever a row holds.
+      const cells = Object.fromEntries(COLUMNS.map((column) => [column, 0]));
+      const built = this.db
+        .insertInto('audit_events')
+        .values(rows.map(() => cells) as unknown as Row[])
+        .compile();
+      if (built.parameters.length !== rows.length * COLUMNS.length) {
+        throw new Error('The audit insert does not bind one parameter per cell');
+      }
+      text = built.sql;
+      if (rows.length <= KEPT_INSERTS) this.#insertText.set(rows.length, text);
+    }
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of COLUMNS) parameters.push(row[column]);
+    return CompiledQuery.raw(text, parameters);
+  }
 
   /**
    * Calls `listener` with the number of events after each write, so the sealer can run
