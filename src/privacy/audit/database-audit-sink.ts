@@ -3,23 +3,14 @@ import { deferUntilCommit, type CommitDeferral } from '../../platform/db/index.j
 import { assertAuditEvent, type AuditEvent } from './audit-event.js';
 import type { AuditEventsTable, AuditTables } from './audit-migration.js';
 import type { AuditSink } from './audit-sink.js';
+import { ENTRY_COLUMNS } from './entry-encoding.js';
 
 type Row = Insertable<AuditEventsTable>;
 
-/** The columns of a stored event, in the order toRow gives them and inserts bind them. */
-const COLUMNS = [
-  'occurred_at',
-  'actor_id',
-  'actor_role',
-  'action',
-  'purpose',
-  'subject_id',
-  'categories',
-  'decision',
-  'request_id',
-  'outcome',
-  'detail',
-] as const satisfies readonly (keyof Row)[];
+type Column = Exclude<(typeof ENTRY_COLUMNS)[number], 'id'>;
+
+/** The columns an event is inserted with, in the order bound: all it is sealed with but the id. */
+const COLUMNS = ENTRY_COLUMNS.filter((column): column is Column => column !== 'id');
 
 /** The row an event is stored as. */
 function toRow(event: AuditEvent): Row {
