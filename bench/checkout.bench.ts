@@ -3,14 +3,17 @@
 // replaced by pass-through stand-ins, in the same run. The privacy tax is
 // 1 − protected ÷ pass-through throughput.
 import {
-  checkouts,
-  startCheckoutServer,
-  type CheckoutMode,
-  type CheckoutServer,
-  type Run,
-} from './checkout-load.js';
+  average,
+  byRate,
+  median,
+  pairShortfalls,
+  quantile,
+  takeTurns,
+  type Chunk,
+} from './checkout-chunks.js';
+import { startCheckoutServer, type CheckoutMode, type CheckoutServer } from './checkout-load.js';
 import type { Figure } from './harness.js';
-import { perOrder, processStats, type ProcessStats } from './process-stats.js';
+import type { ProcessStats } from './process-stats.js';
 
 /**
  * Pairs of chunks per engine. Both servers run side by side, warmed up, and take turns:
@@ -22,115 +25,25 @@ const PAIRS = 10;
 /** Checkouts per chunk: a few seconds of load each. */
 const CHUNK = { sqlite: 1000, postgres: 500 } as const;
 
-/** How long a server must stay idle before the next chunk starts, and how it is told. */
-const QUIET_WINDOW_MS = 200;
-/** At most one 10 ms clock tick of CPU in the window: timers only, no work left. */
-const QUIET_CPU_MS = 10;
-const QUIET_GIVE_UP_MS = 60_000;
-
-/** A measured chunk, and what the server spent on it per order (its tail of mails included). */
-interface Chunk extends Run {
-  readonly spent: ProcessStats;
-}
-
-const cpuMs = (pid: number) => {
-  const stats = processStats(pid);
-  return stats.userMs + stats.systemMs;
-};
-
-/**
- * Waits until the server has finished what the last chunk left behind (confirmation
- * mails, sealing), so that work is charged to the chunk that caused it, not the next.
- */
-async function quiet(server: CheckoutServer): Promise<void> {
-  const pid = server.child.pid ?? 0;
-  const deadline = performance.now() + QUIET_GIVE_UP_MS;
-  let last = cpuMs(pid);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
-    const now = cpuMs(pid);
-    if (now - last <= QUIET_CPU_MS) return;
-    if (performance.now() > deadline) {
-      throw new Error(`checkout benchmark: the server stayed busy for ${QUIET_GIVE_UP_MS} ms`);
-    }
-    last = now;
-  }
-}
-
-async function runChunk(server: CheckoutServer, carts: readonly string[]): Promise<Chunk> {
-  const pid = server.child.pid ?? 0;
-  const before = processStats(pid);
-  const run = await checkouts(server.ready, carts);
-  await quiet(server);
-  return { ...run, spent: perOrder(before, processStats(pid), carts.length) };
-}
-
-const byRate = (chunks: readonly Chunk[]) =>
-  [...chunks].sort((a, b) => a.ordersPerSecond - b.ordersPerSecond);
-
-/** The chunk with the median throughput. */
-function median(chunks: readonly Chunk[]): Chunk {
-  const middle = byRate(chunks)[Math.floor(chunks.length / 2)];
-  if (middle === undefined) throw new Error('checkout benchmark: no chunks');
-  return middle;
-}
-
-/** Per-order spending over all of a mode's chunks (they are of equal size). */
-function average(chunks: readonly Chunk[]): ProcessStats {
-  const mean = (key: keyof ProcessStats) =>
-    chunks.reduce((sum, chunk) => sum + chunk.spent[key], 0) / chunks.length;
-  return {
-    userMs: mean('userMs'),
-    systemMs: mean('systemMs'),
-    mainThreadMs: mean('mainThreadMs'),
-    writtenBytes: mean('writtenBytes'),
-    writeCalls: mean('writeCalls'),
-  };
-}
-
-/** The taxes of the pairs, each from two chunks run one right after the other, sorted. */
-function pairTaxes(on: readonly Chunk[], off: readonly Chunk[]): number[] {
-  return on
-    .map((chunk, i) => (1 - chunk.ordersPerSecond / (off[i]?.ordersPerSecond ?? Number.NaN)) * 100)
-    .sort((a, b) => a - b);
-}
-
-/** The value at quantile q of sorted values, by nearest rank. */
-const quantile = (sorted: readonly number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-
 async function measure(
   label: string,
   chunk: number,
   databaseUrl: string | undefined,
 ): Promise<{ on: Chunk[]; off: Chunk[] }> {
   const start = (mode: CheckoutMode) => startCheckoutServer(mode, PAIRS * chunk, { databaseUrl });
-  const servers = { on: await start('protected'), off: undefined as CheckoutServer | undefined };
-  const chunks: { on: Chunk[]; off: Chunk[] } = { on: [], off: [] };
+  const on = await start('protected');
+  let off: CheckoutServer | undefined;
   try {
-    const off = await start('pass-through');
-    servers.off = off;
-    const { on } = servers;
-    for (let pair = 0; pair < PAIRS; pair++) {
-      const turns = pair % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const mode of turns) {
-        const server = mode === 'on' ? on : off;
-        await quiet(on);
-        await quiet(off);
-        const done = await runChunk(
-          server,
-          server.measured.slice(pair * chunk, (pair + 1) * chunk),
-        );
-        chunks[mode].push(done);
-        const count = chunks.on.length + chunks.off.length;
-        process.stderr.write(
-          `checkout ${label}: chunk ${count} of ${PAIRS * 2}, ${mode === 'on' ? 'privacy on' : 'pass-through'}, ${done.ordersPerSecond.toFixed(0)} orders/s\n`,
-        );
-      }
-    }
-    return chunks;
+    off = await start('pass-through');
+    const chunks = await takeTurns(
+      label,
+      { a: { name: 'privacy on', server: on }, b: { name: 'pass-through', server: off } },
+      PAIRS,
+      chunk,
+    );
+    return { on: chunks.a, off: chunks.b };
   } finally {
-    for (const server of [servers.on, servers.off]) {
+    for (const server of [on, off]) {
       await server?.stop();
       await server?.cleanup();
     }
@@ -155,7 +68,7 @@ async function engineFigures(
   const { on, off } = await measure(label, chunk, databaseUrl);
   const shipped = median(on);
   const bare = median(off);
-  const taxes = pairTaxes(on, off);
+  const taxes = pairShortfalls(on, off);
   const onSpent = average(on);
   const offSpent = average(off);
   const rate = (name: string, value: number | undefined) => ({
