@@ -1,8 +1,9 @@
 // Two warmed-up checkout servers taking turns with chunks of checkouts, shared by the
 // checkout benchmark (privacy on against pass-through) and bench/compare-checkout.ts (one
-// checkout of the code against another). Each chunk starts once both servers are idle and
-// is charged with the work it leaves behind; the order of the two alternates pair by pair
-// (A then B, B then A, …), so steady drift of a shared machine falls on both alike.
+// checkout of the code against another). Both start idle, and each chunk is charged with
+// the work it leaves behind: it ends once its server is idle again. The order of the two
+// alternates pair by pair (A then B, B then A, …), so steady drift of a shared machine
+// falls on both alike.
 import { checkouts, type CheckoutServer, type Run } from './checkout-load.js';
 import { perOrder, processStats, type ProcessStats } from './process-stats.js';
 
@@ -63,12 +64,13 @@ export async function takeTurns(
   chunk: number,
 ): Promise<{ a: Chunk[]; b: Chunk[] }> {
   const chunks: { a: Chunk[]; b: Chunk[] } = { a: [], b: [] };
+  // Done with their warm-up; from here each chunk leaves its server idle.
+  await quiet(a.server);
+  await quiet(b.server);
   for (let pair = 0; pair < pairs; pair++) {
     const turns = pair % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
     for (const side of turns) {
       const { name, server } = side === 'a' ? a : b;
-      await quiet(a.server);
-      await quiet(b.server);
       const done = await runChunk(server, server.measured.slice(pair * chunk, (pair + 1) * chunk));
       chunks[side].push(done);
       const count = chunks.a.length + chunks.b.length;

@@ -7,6 +7,7 @@ import {
   openDatabase,
   tablesOf,
   type Database,
+  type NamedMigration,
 } from '../../src/platform/db/index.js';
 import {
   AuditSealer,
@@ -55,12 +56,18 @@ export function syntheticEvent(i = counter++): AuditEvent {
   };
 }
 
-/** Opens a fresh store on `engine`, migrated, with the signing key the server would create. */
-export async function openAuditLogFixture(engine: 'sqlite' | 'postgres'): Promise<AuditLogFixture> {
+/**
+ * Opens a fresh store on `engine`, migrated (to the end of `migrations`, every one unless
+ * told), with the signing key the server would create.
+ */
+export async function openAuditLogFixture(
+  engine: 'sqlite' | 'postgres',
+  migrations: readonly NamedMigration[] = MIGRATIONS,
+): Promise<AuditLogFixture> {
   const store = await createTestStore(engine);
   const config = loadConfig({ env: store.env });
   const database = await openDatabase({ url: store.databaseUrl, dataDir: store.dataDir });
-  await migrateToLatest(database.db, MIGRATIONS);
+  await migrateToLatest(database.db, migrations);
   const db = tablesOf<AuditSealTables>(database.db);
   const clock = new ManualClock(new Date('2026-03-01T00:00:00Z'));
   const key = AuditSigningKey.openOrCreate(auditSigningKeyPath(config.keyringPath), clock);

@@ -2,21 +2,15 @@
 // has taken it yet. The lookups by person, by actor and by seq index sealed events only,
 // so recording an event writes no entry to them; a search reads both sides of the seal.
 import { CompiledQuery, type Kysely } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/app/migrations.js';
-import { migrateToLatest, openDatabase, tablesOf } from '../../src/platform/db/index.js';
 import {
-  DatabaseAuditSink,
   searchAuditEvents,
   type AuditSealTables,
   type AuditSearch,
   type StoredAuditEvent,
 } from '../../src/privacy/audit/index.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
-import { openAuditLogFixture, syntheticEvent, type AuditLogFixture } from './audit-log-fixture.js';
+import { openAuditLogFixture, type AuditLogFixture } from './audit-log-fixture.js';
 
 /** Every page of a search, `limit` at a time, in the order they were served. */
 async function allPages(
@@ -95,41 +89,32 @@ describeEachEngine('audit search across the seal (C3.3)', (engine) => {
 });
 
 describe('audit search on SQLite: the indexes it uses', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'custodia-audit-plan-'));
+  let f: AuditLogFixture;
+  beforeEach(async () => {
+    f = await openAuditLogFixture('sqlite');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => f.close());
 
   it('reads sealed events through the subject index and unsealed ones through the sealer’s queue', async () => {
-    const database = await openDatabase({ url: undefined, dataDir: dir });
-    try {
-      await migrateToLatest(database.db, MIGRATIONS);
-      const db = tablesOf<AuditSealTables>(database.db);
-      await new DatabaseAuditSink(tablesOf(database.db)).record(
-        Array.from({ length: 20 }, (_, i) => syntheticEvent(i)),
-      );
-      let compiled: CompiledQuery | undefined;
-      // The statement a subject's search runs, as the search builds it.
-      await searchAuditEvents(
-        db.withPlugin({
-          transformQuery: ({ node, queryId }) => {
-            compiled = db.getExecutor().compileQuery(node, queryId);
-            return node;
-          },
-          transformResult: ({ result }) => Promise.resolve(result),
-        }),
-        { subjectId: 'cus_subject3' },
-      );
-      if (compiled === undefined) throw new Error('no statement was built');
-      const plan = await db.executeQuery<{ detail: string }>(
-        CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
-      );
-      const details = plan.rows.map((row) => row.detail).join('\n');
-      expect(details).toContain('USING INDEX audit_events_subject');
-      expect(details).toContain('USING INDEX audit_events_unsealed');
-    } finally {
-      await database.close();
-    }
+    await f.record(20);
+    let compiled: CompiledQuery | undefined;
+    // The statement a subject's search runs, as the search builds it.
+    await searchAuditEvents(
+      f.db.withPlugin({
+        transformQuery: ({ node, queryId }) => {
+          compiled = f.db.getExecutor().compileQuery(node, queryId);
+          return node;
+        },
+        transformResult: ({ result }) => Promise.resolve(result),
+      }),
+      { subjectId: 'cus_subject3' },
+    );
+    if (compiled === undefined) throw new Error('no statement was built');
+    const plan = await f.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+    );
+    const details = plan.rows.map((row) => row.detail).join('\n');
+    expect(details).toContain('USING INDEX audit_events_subject');
+    expect(details).toContain('USING INDEX audit_events_unsealed');
   });
 });

@@ -4,6 +4,7 @@ import { tablesOf } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { auditActorId, auditActorRole, type FieldInput } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
+import type { Category } from '../../privacy/inventory/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
 import type { PaymentProvider } from './payment-provider.js';
 import { refundPayment } from './payment-refunds.js';
@@ -65,12 +66,18 @@ const PAYMENTS_ACTOR = { kind: 'system', name: 'payments' } as const;
 export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
   const { db, provider, clock } = deps;
 
-  /** The audit event of a payment's move, in the transaction that makes it. */
-  const auditMove = (
-    trx: Transaction<PaymentsTables>,
-    action: 'payment.capture' | 'payment.void',
-    subjectId: string,
-    detail: { paymentId: string; amountMinor: number },
+  /**
+   * The audit event of a payment's record or move, in the transaction that makes it: who,
+   * in which request, and ids and amounts only (with the provider's name).
+   */
+  const auditPayment = <DB>(
+    trx: Transaction<DB>,
+    event: {
+      readonly action: 'payment.record' | 'payment.capture' | 'payment.void';
+      readonly subjectId: string;
+      readonly categories: readonly Category[];
+      readonly detail: Readonly<Record<string, string | number>>;
+    },
     context: PaymentContext,
     now: Date,
   ) => {
@@ -81,14 +88,14 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           occurredAt: now,
           actorId: auditActorId(actor),
           actorRole: auditActorRole(actor),
-          action,
+          action: event.action,
           purpose: 'payment',
-          subjectId,
-          categories: [],
+          subjectId: event.subjectId,
+          categories: event.categories,
           decision: 'none',
           requestId: context.requestId ?? null,
           outcome: 'success',
-          detail: { ...detail, provider: provider.name },
+          detail: { ...event.detail, provider: provider.name },
         },
       ],
       trx,
@@ -126,29 +133,21 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           updated_at: now.getTime(),
         })
         .execute();
-      await deps.audit.record(
-        [
-          {
-            occurredAt: now,
-            actorId: auditActorId(input.actor),
-            actorRole: auditActorRole(input.actor),
-            action: 'payment.record',
-            purpose: 'payment',
-            subjectId: input.subjectId,
-            categories: ['payment.token', 'payment.card'],
-            decision: 'none',
-            requestId: input.requestId,
-            outcome: 'success',
-            detail: {
-              paymentId: id,
-              orderId: input.orderId,
-              amountMinor: input.amountMinor,
-              currency: input.currency,
-              provider: provider.name,
-            },
-          },
-        ],
+      await auditPayment(
         trx,
+        {
+          action: 'payment.record',
+          subjectId: input.subjectId,
+          categories: ['payment.token', 'payment.card'],
+          detail: {
+            paymentId: id,
+            orderId: input.orderId,
+            amountMinor: input.amountMinor,
+            currency: input.currency,
+          },
+        },
+        { actor: input.actor, requestId: input.requestId },
+        now,
       );
     },
 
@@ -177,8 +176,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           .where('status', '=', 'authorised')
           .executeTakeFirst();
         if (updated.numUpdatedRows === 0n) return;
-        const detail = { paymentId, amountMinor: amount };
-        await auditMove(trx, 'payment.capture', row.subject_id, detail, context, now);
+        await auditPayment(
+          trx,
+          {
+            action: 'payment.capture',
+            subjectId: row.subject_id,
+            categories: [],
+            detail: { paymentId, amountMinor: amount },
+          },
+          context,
+          now,
+        );
       };
       try {
         await db.transaction().execute(async (trx) => {
@@ -215,8 +223,17 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           .returning(['id', 'subject_id', 'amount_minor'])
           .execute();
         for (const payment of voided) {
-          const detail = { paymentId: payment.id, amountMinor: Number(payment.amount_minor) };
-          await auditMove(trx, 'payment.void', payment.subject_id, detail, context, now);
+          await auditPayment(
+            trx,
+            {
+              action: 'payment.void',
+              subjectId: payment.subject_id,
+              categories: [],
+              detail: { paymentId: payment.id, amountMinor: Number(payment.amount_minor) },
+            },
+            context,
+            now,
+          );
         }
       });
     },
