@@ -1,9 +1,23 @@
 import type { Kysely } from 'kysely';
+import { fixedQuery } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { isId } from '../../platform/ids.js';
 import type { CartsDeps } from './carts-deps.js';
 import { cartsErrors } from './carts-errors.js';
 import type { CartLineTable, CartTable, CartsTables } from './carts-migration.js';
+
+const cartById = fixedQuery(['cartId'], (db: Kysely<CartsTables>, args: { cartId: string }) =>
+  db.selectFrom('carts').selectAll().where('id', '=', args.cartId),
+);
+
+const cartLines = fixedQuery(['cartId'], (db: Kysely<CartsTables>, args: { cartId: string }) =>
+  db
+    .selectFrom('cart_lines')
+    .selectAll()
+    .where('cart_id', '=', args.cartId)
+    .orderBy('added_at')
+    .orderBy('id'),
+);
 
 /** Who asks for a cart: a logged-in customer's id, or null for a guest. */
 export type Shopper = string | null;
@@ -19,11 +33,7 @@ export async function openCart(
   shopper: Shopper,
 ): Promise<CartTable> {
   if (!isId(cartId, 'crt')) throw new AppError(cartsErrors.CART_NOT_FOUND);
-  const cart = await deps.db
-    .selectFrom('carts')
-    .selectAll()
-    .where('id', '=', cartId)
-    .executeTakeFirst();
+  const [cart] = (await cartById.execute(deps.db, { cartId })).rows;
   if (cart === undefined || (cart.customer_id !== null && cart.customer_id !== shopper)) {
     throw new AppError(cartsErrors.CART_NOT_FOUND);
   }
@@ -38,13 +48,7 @@ export async function openCart(
 
 /** A cart's lines in the order they were added. */
 export async function linesOf(db: Kysely<CartsTables>, cartId: string): Promise<CartLineTable[]> {
-  const rows = await db
-    .selectFrom('cart_lines')
-    .selectAll()
-    .where('cart_id', '=', cartId)
-    .orderBy('added_at')
-    .orderBy('id')
-    .execute();
+  const { rows } = await cartLines.execute(db, { cartId });
   return rows.map((row) => ({
     ...row,
     quantity: Number(row.quantity),

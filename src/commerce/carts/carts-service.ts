@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import type { Kysely, Transaction } from 'kysely';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { linesOf, openCart } from './cart-access.js';
 import { priceCart } from './cart-pricing.js';
@@ -7,6 +7,17 @@ import type { CartsDeps } from './carts-deps.js';
 import { cartsErrors } from './carts-errors.js';
 import type { CartsTables } from './carts-migration.js';
 import { taxFor } from './tax.js';
+
+/** Marks an open cart checked out for an order; a cart no longer open is left alone. */
+const checkOut = fixedQuery(
+  ['cartId', 'orderId', 'now'],
+  (db: Kysely<CartsTables>, args: { cartId: string; orderId: string; now: number }) =>
+    db
+      .updateTable('carts')
+      .set({ status: 'checked_out', order_id: args.orderId, updated_at: args.now })
+      .where('id', '=', args.cartId)
+      .where('status', '=', 'open'),
+);
 
 /** A cart line priced from the catalog now. */
 export interface CartLine {
@@ -98,13 +109,8 @@ export function createCartsService(deps: CartsDeps): CartsService {
 
     async markCheckedOut(trx, cartId, orderId) {
       const now = deps.clock.now().getTime();
-      const result = await tablesOf<CartsTables>(trx)
-        .updateTable('carts')
-        .set({ status: 'checked_out', order_id: orderId, updated_at: now })
-        .where('id', '=', cartId)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      const result = await checkOut.execute(tablesOf<CartsTables>(trx), { cartId, orderId, now });
+      return Number(result.numAffectedRows) > 0;
     },
 
     taxFor,

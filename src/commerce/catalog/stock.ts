@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import type { CatalogTables } from './catalog-migration.js';
 import type { Reservation, StockLine } from './catalog-service.js';
 
@@ -19,6 +19,21 @@ function normalise(lines: readonly StockLine[]): StockLine[] {
     .map(([variantId, quantity]) => ({ variantId, quantity }))
     .sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
 }
+
+/** Takes `quantity` units if that many are left and the variant and its product are sold. */
+const takeStock = fixedQuery(
+  ['variantId', 'quantity', 'now'],
+  (db: Kysely<CatalogTables>, args: { variantId: string; quantity: number; now: number }) =>
+    db
+      .updateTable('variants')
+      .set((eb) => ({ stock: eb('stock', '-', args.quantity), updated_at: args.now }))
+      .where('id', '=', args.variantId)
+      .where('stock', '>=', args.quantity)
+      .where('archived', '=', 0)
+      .where('product_id', 'in', (eb) =>
+        eb.selectFrom('products').select('products.id').where('products.status', '=', 'active'),
+      ),
+);
 
 /** What could be taken of a variant now: nothing when it is not sold any more. */
 async function availableNow(db: Kysely<CatalogTables>, variantId: string): Promise<number> {
@@ -51,17 +66,8 @@ export async function reserveStock<DB>(
   const db = tablesOf<CatalogTables>(trx);
   const shortages: { variantId: string; requested: number; available: number }[] = [];
   for (const { variantId, quantity } of normalise(lines)) {
-    const result = await db
-      .updateTable('variants')
-      .set((eb) => ({ stock: eb('stock', '-', quantity), updated_at: now }))
-      .where('id', '=', variantId)
-      .where('stock', '>=', quantity)
-      .where('archived', '=', 0)
-      .where('product_id', 'in', (eb) =>
-        eb.selectFrom('products').select('products.id').where('products.status', '=', 'active'),
-      )
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) {
+    const result = await takeStock.execute(db, { variantId, quantity, now });
+    if (Number(result.numAffectedRows) === 0) {
       shortages.push({
         variantId,
         requested: quantity,

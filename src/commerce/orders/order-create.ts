@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import { isId } from '../../platform/ids.js';
 import { auditActorId, auditActorRole } from '../../privacy/access/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
@@ -7,6 +7,7 @@ import { addressJson } from './address.js';
 import { newOrderNumber } from './order-number.js';
 import type { NewOrder } from './order-types.js';
 import type { OrdersTable, OrdersTables } from './orders-migration.js';
+import { insertStatusChange } from './orders-repository.js';
 import type { OrdersServiceDeps } from './orders-service-deps.js';
 
 // 50 random bits per number: a second clash in a row means something else is wrong.
@@ -34,21 +35,50 @@ function assertNewOrder(input: NewOrder): void {
   if (!sound) throw new Error('Order lines and totals do not add up');
 }
 
+type OrderInsert = Required<Insertable<OrdersTable>>;
+
+/**
+ * Inserts an order unless its number is taken. ON CONFLICT DO NOTHING rather than
+ * catching the violation: on PostgreSQL a failed statement would abort the caller's
+ * whole transaction.
+ */
+const insertOrderUnlessNumberTaken = fixedQuery(
+  [
+    'id',
+    'number',
+    'subject_id',
+    'customer_id',
+    'status',
+    'currency',
+    'subtotal_minor',
+    'tax_minor',
+    'total_minor',
+    'refunded_minor',
+    'shipping_country',
+    'contact_email',
+    'contact_name',
+    'contact_phone',
+    'shipping_address',
+    'billing_address',
+    'created_at',
+    'updated_at',
+  ],
+  (db: Kysely<OrdersTables>, row: OrderInsert) =>
+    db
+      .insertInto('orders')
+      .values(row)
+      .onConflict((conflict) => conflict.column('number').doNothing()),
+);
+
 /** Inserts the order under a fresh number, drawing again on a clash with the unique index. */
 async function insertWithNumber(
   db: Kysely<OrdersTables>,
-  row: Omit<Insertable<OrdersTable>, 'number'>,
+  row: Omit<OrderInsert, 'number'>,
 ): Promise<string> {
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
     const number = newOrderNumber();
-    // ON CONFLICT DO NOTHING rather than catching the violation: on PostgreSQL a failed
-    // statement would abort the caller's whole transaction.
-    const result = await db
-      .insertInto('orders')
-      .values({ ...row, number })
-      .onConflict((conflict) => conflict.column('number').doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows) === 1) return number;
+    const result = await insertOrderUnlessNumberTaken.execute(db, { ...row, number });
+    if (Number(result.numAffectedRows) === 1) return number;
   }
   throw new Error('No free order number after several attempts');
 }
@@ -112,18 +142,15 @@ export async function createOrder<DB>(
     .execute();
   const actorId = auditActorId(input.actor);
   const actorRole = auditActorRole(input.actor);
-  await db
-    .insertInto('order_status_history')
-    .values({
-      order_id: id,
-      from_status: null,
-      to_status: 'placed',
-      actor_id: actorId,
-      actor_role: actorRole,
-      reason: null,
-      at,
-    })
-    .execute();
+  await insertStatusChange.execute(db, {
+    order_id: id,
+    from_status: null,
+    to_status: 'placed',
+    actor_id: actorId,
+    actor_role: actorRole,
+    reason: null,
+    at,
+  });
   await deps.audit.record(
     [
       {

@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import type { Kysely, Transaction } from 'kysely';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { isId } from '../../platform/ids.js';
 import { auditActorId, auditActorRole } from '../../privacy/access/index.js';
@@ -7,9 +7,27 @@ import { canTransition, isOrderStatus, type OrderStatus } from './order-status.j
 import type { TransitionFacts } from './order-types.js';
 import { ordersErrors } from './orders-errors.js';
 import type { OrdersTables } from './orders-migration.js';
+import { insertStatusChange } from './orders-repository.js';
 import type { OrdersServiceDeps } from './orders-service-deps.js';
 
 const REASON = /^[a-z][a-z0-9_.]{0,63}$/;
+
+const currentStatus = fixedQuery(
+  ['orderId'],
+  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
+    db.selectFrom('orders').select(['status', 'subject_id']).where('id', '=', args.orderId),
+);
+
+/** Sets the status only if it is still `from`. */
+const moveStatus = fixedQuery(
+  ['orderId', 'from', 'to', 'at'],
+  (db: Kysely<OrdersTables>, args: { orderId: string; from: string; to: string; at: number }) =>
+    db
+      .updateTable('orders')
+      .set({ status: args.to, updated_at: args.at })
+      .where('id', '=', args.orderId)
+      .where('status', '=', args.from),
+);
 
 /**
  * Moves an order along the status machine in the caller's transaction: the status (only
@@ -30,38 +48,26 @@ export async function transitionOrder<DB>(
   }
   if (!isId(orderId, 'ord')) throw new AppError(ordersErrors.ORDER_NOT_FOUND);
   const db = tablesOf<OrdersTables>(trx);
-  const current = await db
-    .selectFrom('orders')
-    .select(['status', 'subject_id'])
-    .where('id', '=', orderId)
-    .executeTakeFirst();
+  const [current] = (await currentStatus.execute(db, { orderId })).rows;
   if (current === undefined) throw new AppError(ordersErrors.ORDER_NOT_FOUND);
   const from = current.status;
   const conflict = () =>
     new AppError(ordersErrors.ORDER_STATUS_CONFLICT, { details: { orderId, from, to } });
   if (!isOrderStatus(from) || !canTransition(from, to)) throw conflict();
   const now = deps.clock.now();
-  const updated = await db
-    .updateTable('orders')
-    .set({ status: to, updated_at: now.getTime() })
-    .where('id', '=', orderId)
-    .where('status', '=', from)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw conflict();
+  const updated = await moveStatus.execute(db, { orderId, from, to, at: now.getTime() });
+  if (Number(updated.numAffectedRows) !== 1) throw conflict();
   const actorId = auditActorId(facts.actor);
   const actorRole = auditActorRole(facts.actor);
-  await db
-    .insertInto('order_status_history')
-    .values({
-      order_id: orderId,
-      from_status: from,
-      to_status: to,
-      actor_id: actorId,
-      actor_role: actorRole,
-      reason: facts.reason ?? null,
-      at: now.getTime(),
-    })
-    .execute();
+  await insertStatusChange.execute(db, {
+    order_id: orderId,
+    from_status: from,
+    to_status: to,
+    actor_id: actorId,
+    actor_role: actorRole,
+    reason: facts.reason ?? null,
+    at: now.getTime(),
+  });
   const reason = facts.reason === undefined ? {} : { reason: facts.reason };
   await deps.audit.record(
     [

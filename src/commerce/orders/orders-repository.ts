@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { fixedQuery } from '../../platform/db/index.js';
 import { isOrderStatus } from './order-status.js';
 import type { OrderLine, OrderRecord } from './order-types.js';
 import type {
@@ -94,12 +95,38 @@ export function recordOf(row: OrderRow, lines: readonly OrderLine[]): OrderRecor
   };
 }
 
+/** A status history entry as inserted: every column but its generated id. */
+export type StatusChangeRow = Required<Omit<Insertable<OrderStatusHistoryTable>, 'id'>>;
+
+/** Appends an entry to an order's status history. */
+export const insertStatusChange = fixedQuery(
+  ['order_id', 'from_status', 'to_status', 'actor_id', 'actor_role', 'reason', 'at'],
+  (db: Kysely<OrdersTables>, row: StatusChangeRow) =>
+    db.insertInto('order_status_history').values(row),
+);
+
+const orderRowById = fixedQuery(
+  ['orderId'],
+  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
+    db.selectFrom('orders').selectAll().where('id', '=', args.orderId),
+);
+
+const orderLinesById = fixedQuery(
+  ['orderId'],
+  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
+    db
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', '=', args.orderId)
+      .orderBy('position'),
+);
+
 /** The order row, sealed columns included, or undefined. */
 export async function findOrderRow(
   db: Kysely<OrdersTables>,
   orderId: string,
 ): Promise<OrderRow | undefined> {
-  return db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  return (await orderRowById.execute(db, { orderId })).rows[0];
 }
 
 /** The order's lines in the order they were placed. */
@@ -107,13 +134,7 @@ export async function findOrderLines(
   db: Kysely<OrdersTables>,
   orderId: string,
 ): Promise<OrderLine[]> {
-  const rows = await db
-    .selectFrom('order_lines')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('position')
-    .execute();
-  return rows.map(lineOf);
+  return (await orderLinesById.execute(db, { orderId })).rows.map(lineOf);
 }
 
 /** The order's status history, oldest first. */

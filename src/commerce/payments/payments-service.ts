@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import { tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { auditActorId, auditActorRole, type FieldInput } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
@@ -42,6 +42,49 @@ const RECORD_COLUMNS = [
 ] as const;
 
 type RecordRow = Pick<PaymentTable, (typeof RECORD_COLUMNS)[number]>;
+
+const insertPayment = fixedQuery(
+  [
+    'id',
+    'order_id',
+    'subject_id',
+    'provider',
+    'authorisation_id',
+    'status',
+    'amount_minor',
+    'captured_minor',
+    'refunded_minor',
+    'currency',
+    'provider_token',
+    'card_brand',
+    'card_last4',
+    'card_expiry',
+    'created_at',
+    'updated_at',
+  ],
+  (db: Kysely<PaymentsTables>, row: PaymentTable) => db.insertInto('payments').values(row),
+);
+
+/** What capturing needs to know of a payment. */
+const captureFacts = fixedQuery(
+  ['paymentId'],
+  (db: Kysely<PaymentsTables>, args: { paymentId: string }) =>
+    db
+      .selectFrom('payments')
+      .select(['authorisation_id', 'status', 'amount_minor', 'subject_id'])
+      .where('id', '=', args.paymentId),
+);
+
+/** Marks an authorised payment captured; a payment no longer authorised is left alone. */
+const markPaymentCaptured = fixedQuery(
+  ['paymentId', 'amount', 'at'],
+  (db: Kysely<PaymentsTables>, args: { paymentId: string; amount: number; at: number }) =>
+    db
+      .updateTable('payments')
+      .set({ status: 'captured', captured_minor: args.amount, updated_at: args.at })
+      .where('id', '=', args.paymentId)
+      .where('status', '=', 'authorised'),
+);
 
 function toRecord(row: RecordRow): PaymentRecord {
   return {
@@ -112,27 +155,24 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       const card = authorisation.card;
       const now = clock.now();
       const expiry = `${String(card.expMonth).padStart(2, '0')}/${card.expYear}`;
-      await tablesOf<PaymentsTables>(trx)
-        .insertInto('payments')
-        .values({
-          id,
-          order_id: input.orderId,
-          subject_id: input.subjectId,
-          provider: provider.name,
-          authorisation_id: authorisation.authorisationId,
-          status: 'authorised',
-          amount_minor: input.amountMinor,
-          captured_minor: 0,
-          refunded_minor: 0,
-          currency: input.currency,
-          provider_token: writer.seal('payments.provider_token', id, input.token),
-          card_brand: writer.seal('payments.card_brand', id, card.brand),
-          card_last4: writer.seal('payments.card_last4', id, card.last4),
-          card_expiry: writer.seal('payments.card_expiry', id, expiry),
-          created_at: now.getTime(),
-          updated_at: now.getTime(),
-        })
-        .execute();
+      await insertPayment.execute(tablesOf<PaymentsTables>(trx), {
+        id,
+        order_id: input.orderId,
+        subject_id: input.subjectId,
+        provider: provider.name,
+        authorisation_id: authorisation.authorisationId,
+        status: 'authorised',
+        amount_minor: input.amountMinor,
+        captured_minor: 0,
+        refunded_minor: 0,
+        currency: input.currency,
+        provider_token: writer.seal('payments.provider_token', id, input.token),
+        card_brand: writer.seal('payments.card_brand', id, card.brand),
+        card_last4: writer.seal('payments.card_last4', id, card.last4),
+        card_expiry: writer.seal('payments.card_expiry', id, expiry),
+        created_at: now.getTime(),
+        updated_at: now.getTime(),
+      });
       await auditPayment(
         trx,
         {
@@ -152,11 +192,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
     },
 
     async capture(paymentId, andThen, context = {}): Promise<CaptureResult> {
-      const row = await db
-        .selectFrom('payments')
-        .select(['authorisation_id', 'status', 'amount_minor', 'subject_id'])
-        .where('id', '=', paymentId)
-        .executeTakeFirst();
+      const [row] = (await captureFacts.execute(db, { paymentId })).rows;
       if (row === undefined) return { ok: false, reason: 'payment_not_found' };
       if (row.status === 'voided') return { ok: false, reason: 'authorisation_voided' };
       if (row.status !== 'authorised') return { ok: true, andThen: 'none' };
@@ -169,13 +205,12 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
       if (!result.ok) return result;
       const markCaptured = async (trx: Transaction<PaymentsTables>) => {
         const now = clock.now();
-        const updated = await trx
-          .updateTable('payments')
-          .set({ status: 'captured', captured_minor: amount, updated_at: now.getTime() })
-          .where('id', '=', paymentId)
-          .where('status', '=', 'authorised')
-          .executeTakeFirst();
-        if (updated.numUpdatedRows === 0n) return;
+        const updated = await markPaymentCaptured.execute(trx, {
+          paymentId,
+          amount,
+          at: now.getTime(),
+        });
+        if (Number(updated.numAffectedRows) === 0) return;
         await auditPayment(
           trx,
           {

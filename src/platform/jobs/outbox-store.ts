@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import { engineOf, tablesOf } from '../db/index.js';
+import { engineOf, fixedQuery, tablesOf } from '../db/index.js';
 import type { OutboxBacklog } from './outbox-metrics.js';
 import type { OutboxTables } from './outbox-migration.js';
 import type { OutboxPayload } from './outbox-payload.js';
@@ -26,6 +26,26 @@ function due(eb: Due, now: number, kinds: readonly string[]) {
   ]);
 }
 
+const insertJob = fixedQuery(
+  ['id', 'kind', 'payload', 'available_at', 'created_at'],
+  (
+    db: Kysely<OutboxTables>,
+    row: { id: string; kind: string; payload: string; available_at: number; created_at: number },
+  ) => db.insertInto('outbox_jobs').values({ ...row, attempts: 0 }),
+);
+
+/** Marks a job done if `worker` still holds it. */
+const completeJob = fixedQuery(
+  ['id', 'worker', 'now'],
+  (db: Kysely<OutboxTables>, args: { id: string; worker: string; now: number }) =>
+    db
+      .updateTable('outbox_jobs')
+      .set({ completed_at: args.now, claimed_until: null })
+      .where('id', '=', args.id)
+      .where('claimed_by', '=', args.worker)
+      .where('completed_at', 'is', null),
+);
+
 /** The SQL of the outbox: insert in the caller's transaction; claim, settle and renew. */
 export class OutboxStore {
   readonly #db: Kysely<OutboxTables>;
@@ -41,17 +61,13 @@ export class OutboxStore {
     trx: Transaction<DB>,
     job: { id: string; kind: string; payload: OutboxPayload; availableAt: number; now: number },
   ): Promise<void> {
-    await tablesOf<OutboxTables>(trx)
-      .insertInto('outbox_jobs')
-      .values({
-        id: job.id,
-        kind: job.kind,
-        payload: JSON.stringify(job.payload),
-        attempts: 0,
-        available_at: job.availableAt,
-        created_at: job.now,
-      })
-      .execute();
+    await insertJob.execute(tablesOf<OutboxTables>(trx), {
+      id: job.id,
+      kind: job.kind,
+      payload: JSON.stringify(job.payload),
+      available_at: job.availableAt,
+      created_at: job.now,
+    });
   }
 
   /**
@@ -102,14 +118,8 @@ export class OutboxStore {
 
   /** Marks a delivered job done; false when this worker no longer held it. */
   async complete(id: string, worker: string, now: number): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('outbox_jobs')
-      .set({ completed_at: now, claimed_until: null })
-      .where('id', '=', id)
-      .where('claimed_by', '=', worker)
-      .where('completed_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const result = await completeJob.execute(this.#db, { id, worker, now });
+    return Number(result.numAffectedRows) > 0;
   }
 
   /** Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is null. */

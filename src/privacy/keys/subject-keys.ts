@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import { afterCommit, tablesOf } from '../../platform/db/index.js';
+import { afterCommit, fixedQuery, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { DataKeyCache, type DataKey } from './data-key-cache.js';
 import type { KekProvider } from './kek-provider.js';
@@ -20,6 +20,37 @@ export interface NewSubjectKey {
    */
   readonly store: <DB>(trx: Transaction<DB>) => Promise<void>;
 }
+
+/** A subject's key row as inserted: every column but the generated id. */
+type KeyRow = Required<Omit<Insertable<SubjectKeyTable>, 'id'>>;
+
+const KEY_ROW_COLUMNS = [
+  'subject_id',
+  'key_id',
+  'kek_version',
+  'wrapped_key',
+  'created_at',
+  'shredded_at',
+] as const;
+
+const insertKey = fixedQuery(KEY_ROW_COLUMNS, (db: Kysely<KeysTables>, row: KeyRow) =>
+  db.insertInto('subject_key').values(row),
+);
+
+/** Inserts the key unless the subject has one already. */
+const insertKeyUnlessStored = fixedQuery(KEY_ROW_COLUMNS, (db: Kysely<KeysTables>, row: KeyRow) =>
+  db
+    .insertInto('subject_key')
+    .values(row)
+    .onConflict((conflict) => conflict.column('subject_id').doNothing()),
+);
+
+const storedKey = fixedQuery(['subjectId'], (db: Kysely<KeysTables>, args: { subjectId: string }) =>
+  db
+    .selectFrom('subject_key')
+    .select(['key_id', 'kek_version', 'wrapped_key'])
+    .where('subject_id', '=', args.subjectId),
+);
 
 /** Limits of the unwrapped-key cache. */
 export interface KeyCacheOptions {
@@ -66,12 +97,8 @@ export class SubjectKeys {
     if (existing !== undefined) return existing;
     const made = await this.#make(subjectId);
     const generation = this.#generation;
-    const inserted = await this.db
-      .insertInto('subject_key')
-      .values(made.row)
-      .onConflict((conflict) => conflict.column('subject_id').doNothing())
-      .executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows === 1n) {
+    const inserted = await insertKeyUnlessStored.execute(this.db, made.row);
+    if (Number(inserted.numAffectedRows) === 1) {
       // Ours is the stored key (committed: the insert ran on its own), no need to read it back.
       if (generation === this.#generation) this.#cache.set(subjectId, made.key);
       return made.key;
@@ -95,7 +122,7 @@ export class SubjectKeys {
       key: made.key,
       store: async (trx) => {
         const generation = this.#generation;
-        await tablesOf<KeysTables>(trx).insertInto('subject_key').values(made.row).execute();
+        await insertKey.execute(tablesOf<KeysTables>(trx), made.row);
         await afterCommit(trx, () => {
           if (generation === this.#generation) this.#cache.set(subjectId, made.key);
         });
@@ -104,7 +131,7 @@ export class SubjectKeys {
   }
 
   /** A fresh data key for the subject, and its row: the key wrapped by the current KEK. */
-  async #make(subjectId: string): Promise<{ key: DataKey; row: Insertable<SubjectKeyTable> }> {
+  async #make(subjectId: string): Promise<{ key: DataKey; row: KeyRow }> {
     const key = randomBytes(32);
     const keyId = randomBytes(4).readUInt32BE(0);
     const { version, wrapped } = await this.kek.wrap(key, wrapAad(subjectId, keyId));
@@ -171,11 +198,7 @@ export class SubjectKeys {
 
   async #load(subjectId: string): Promise<DataKey | typeof SHREDDED | undefined> {
     const generation = this.#generation;
-    const row = await this.db
-      .selectFrom('subject_key')
-      .select(['key_id', 'kek_version', 'wrapped_key'])
-      .where('subject_id', '=', subjectId)
-      .executeTakeFirst();
+    const [row] = (await storedKey.execute(this.db, { subjectId })).rows;
     if (row === undefined) return undefined;
     if (row.wrapped_key === null || row.kek_version === null) return SHREDDED;
     const keyId = Number(row.key_id);
