@@ -23,31 +23,26 @@ interface Tables {
 
 type NewItem = { label: string; kind: string; count: number; note: string | null };
 
-const insertItem = fixedQuery(
-  ['label', 'kind', 'count', 'note'],
-  (db: Kysely<Tables>, row: NewItem) => db.insertInto('items').values(row),
+const insertItem = fixedQuery((db: Kysely<Tables>, row: NewItem) =>
+  db.insertInto('items').values(row),
 );
 
 /** Labels of one kind with at least `min`, constants and arguments mixed. */
-const labelsOfKind = fixedQuery(
-  ['kind', 'min'],
-  (db: Kysely<Tables>, args: { kind: string; min: number }) =>
-    db
-      .selectFrom('items')
-      .select('label')
-      .where('kind', '=', args.kind)
-      .where('count', '>=', args.min)
-      .where('label', '!=', 'hidden')
-      .orderBy('label'),
+const labelsOfKind = fixedQuery((db: Kysely<Tables>, args: { kind: string; min: number }) =>
+  db
+    .selectFrom('items')
+    .select('label')
+    .where('kind', '=', args.kind)
+    .where('count', '>=', args.min)
+    .where('label', '!=', 'hidden')
+    .orderBy('label'),
 );
 
-const addToCount = fixedQuery(
-  ['label', 'by'],
-  (db: Kysely<Tables>, args: { label: string; by: number }) =>
-    db
-      .updateTable('items')
-      .set((eb) => ({ count: eb('count', '+', args.by) }))
-      .where('label', '=', args.label),
+const addToCount = fixedQuery((db: Kysely<Tables>, args: { label: string; by: number }) =>
+  db
+    .updateTable('items')
+    .set((eb) => ({ count: eb('count', '+', args.by) }))
+    .where('label', '=', args.label),
 );
 
 /** Records the queries a plugin is shown. */
@@ -138,33 +133,57 @@ describeEachEngine('fixed queries', (engine) => {
     expect(bound.parameters).toEqual(built.parameters);
   });
 
-  it('refuses a call that leaves out, adds or leaves undefined an argument', () => {
-    const row = { label: 'a', kind: 'x', count: 1, note: null };
-    const withoutNote: Partial<NewItem> = { ...row };
-    delete withoutNote.note;
-    expect(() => insertItem.bind(db, withoutNote as NewItem)).toThrow('not given all it binds');
-    expect(() => insertItem.bind(db, { ...row, extra: 1 } as NewItem)).toThrow(
-      'does not take extra',
+  it('refuses an undefined value, which the builder would leave out', () => {
+    const row = { label: 'a', kind: 'x', count: 1, note: undefined };
+    expect(() => insertItem.bind(db, row as unknown as NewItem)).toThrow('undefined value');
+  });
+
+  it('builds a query per shape: lists of any length, rows with other columns', async () => {
+    const insertRows = fixedQuery((kysely: Kysely<Tables>, args: { rows: Partial<NewItem>[] }) =>
+      kysely.insertInto('items').values(args.rows as NewItem[]),
     );
-    expect(() => insertItem.bind(db, { ...row, note: undefined } as unknown as NewItem)).toThrow(
-      'given note undefined',
+    const byLabels = fixedQuery((kysely: Kysely<Tables>, args: { labels: string[] }) =>
+      kysely
+        .selectFrom('items')
+        .select(['label', 'note'])
+        .where('label', 'in', args.labels)
+        .orderBy('label'),
     );
+    await insertRows.execute(db, {
+      rows: [
+        { label: 'a', kind: 'x', count: 1, note: 'first' },
+        { label: 'b', kind: 'x', count: 2, note: null },
+      ],
+    });
+    await insertRows.execute(db, { rows: [{ label: 'c', kind: 'y', count: 3 }] });
+    await insertRows.execute(db, { rows: [{ label: 'd', kind: 'y', count: 4, note: 'fourth' }] });
+    const found = async (labels: string[]) =>
+      (await byLabels.execute(db, { labels })).rows.map((r) => `${r.label}:${r.note ?? '-'}`);
+    expect(await found(['a'])).toEqual(['a:first']);
+    expect(await found(['d', 'b'])).toEqual(['b:-', 'd:fourth']);
+    expect(await found(['c', 'a', 'zz'])).toEqual(['a:first', 'c:-']);
+    expect(await found(['b'])).toEqual(['b:-']);
   });
 
   it('refuses a build that computes with an argument or leaves one out', () => {
-    const computing = fixedQuery(['min'], (kysely: Kysely<Tables>, args: { min: number }) =>
+    const computing = fixedQuery((kysely: Kysely<Tables>, args: { min: number }) =>
       kysely
         .selectFrom('items')
         .select('label')
         .where('count', '>=', args.min + 1),
     );
     expect(() => computing.bind(db, { min: 1 })).toThrow('as values');
-    const unbound = fixedQuery(
-      ['kind', 'min'],
-      (kysely: Kysely<Tables>, args: { kind: string; min: number }) =>
-        kysely.selectFrom('items').select('label').where('kind', '=', args.kind),
+    const unbound = fixedQuery((kysely: Kysely<Tables>, args: { kind: string; min: number }) =>
+      kysely.selectFrom('items').select('label').where('kind', '=', args.kind),
     );
     expect(() => unbound.bind(db, { kind: 'x', min: 1 })).toThrow('does not bind min');
+    const unboundInList = fixedQuery((kysely: Kysely<Tables>, args: { labels: string[] }) =>
+      kysely
+        .selectFrom('items')
+        .select('label')
+        .where('label', '=', args.labels[0] ?? ''),
+    );
+    expect(() => unboundInList.bind(db, { labels: ['a', 'b'] })).toThrow('does not bind labels.1');
   });
 
   it('builds the query on every call for a database with plugins, so they see it', async () => {

@@ -6,11 +6,11 @@ import type { CartsDeps } from './carts-deps.js';
 import { cartsErrors } from './carts-errors.js';
 import type { CartLineTable, CartTable, CartsTables } from './carts-migration.js';
 
-const cartById = fixedQuery(['cartId'], (db: Kysely<CartsTables>, args: { cartId: string }) =>
+const cartById = fixedQuery((db: Kysely<CartsTables>, args: { cartId: string }) =>
   db.selectFrom('carts').selectAll().where('id', '=', args.cartId),
 );
 
-const cartLines = fixedQuery(['cartId'], (db: Kysely<CartsTables>, args: { cartId: string }) =>
+const cartLines = fixedQuery((db: Kysely<CartsTables>, args: { cartId: string }) =>
   db
     .selectFrom('cart_lines')
     .selectAll()

@@ -10,7 +10,6 @@ import { taxFor } from './tax.js';
 
 /** Marks an open cart checked out for an order; a cart no longer open is left alone. */
 const checkOut = fixedQuery(
-  ['cartId', 'orderId', 'now'],
   (db: Kysely<CartsTables>, args: { cartId: string; orderId: string; now: number }) =>
     db
       .updateTable('carts')

@@ -22,7 +22,6 @@ function normalise(lines: readonly StockLine[]): StockLine[] {
 
 /** Takes `quantity` units if that many are left and the variant and its product are sold. */
 const takeStock = fixedQuery(
-  ['variantId', 'quantity', 'now'],
   (db: Kysely<CatalogTables>, args: { variantId: string; quantity: number; now: number }) =>
     db
       .updateTable('variants')

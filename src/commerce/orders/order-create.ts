@@ -6,7 +6,7 @@ import type { FieldWriter } from '../../privacy/vault/index.js';
 import { addressJson } from './address.js';
 import { newOrderNumber } from './order-number.js';
 import type { NewOrder } from './order-types.js';
-import type { OrdersTable, OrdersTables } from './orders-migration.js';
+import type { OrderLinesTable, OrdersTable, OrdersTables } from './orders-migration.js';
 import { insertStatusChange } from './orders-repository.js';
 import type { OrdersServiceDeps } from './orders-service-deps.js';
 
@@ -42,32 +42,17 @@ type OrderInsert = Required<Insertable<OrdersTable>>;
  * catching the violation: on PostgreSQL a failed statement would abort the caller's
  * whole transaction.
  */
-const insertOrderUnlessNumberTaken = fixedQuery(
-  [
-    'id',
-    'number',
-    'subject_id',
-    'customer_id',
-    'status',
-    'currency',
-    'subtotal_minor',
-    'tax_minor',
-    'total_minor',
-    'refunded_minor',
-    'shipping_country',
-    'contact_email',
-    'contact_name',
-    'contact_phone',
-    'shipping_address',
-    'billing_address',
-    'created_at',
-    'updated_at',
-  ],
-  (db: Kysely<OrdersTables>, row: OrderInsert) =>
-    db
-      .insertInto('orders')
-      .values(row)
-      .onConflict((conflict) => conflict.column('number').doNothing()),
+const insertOrderUnlessNumberTaken = fixedQuery((db: Kysely<OrdersTables>, row: OrderInsert) =>
+  db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((conflict) => conflict.column('number').doNothing()),
+);
+
+/** An order's lines, all in one statement. */
+const insertLines = fixedQuery(
+  (db: Kysely<OrdersTables>, args: { lines: Insertable<OrderLinesTable>[] }) =>
+    db.insertInto('order_lines').values(args.lines),
 );
 
 /** Inserts the order under a fresh number, drawing again on a clash with the unique index. */
@@ -124,22 +109,19 @@ export async function createOrder<DB>(
     created_at: at,
     updated_at: at,
   });
-  await db
-    .insertInto('order_lines')
-    .values(
-      input.lines.map((line, position) => ({
-        order_id: id,
-        position,
-        variant_id: line.variantId,
-        product_title: line.productTitle,
-        variant_title: line.variantTitle,
-        sku: line.sku,
-        quantity: line.quantity,
-        unit_price_minor: line.unitPriceMinor,
-        line_total_minor: line.lineTotalMinor,
-      })),
-    )
-    .execute();
+  await insertLines.execute(db, {
+    lines: input.lines.map((line, position) => ({
+      order_id: id,
+      position,
+      variant_id: line.variantId,
+      product_title: line.productTitle,
+      variant_title: line.variantTitle,
+      sku: line.sku,
+      quantity: line.quantity,
+      unit_price_minor: line.unitPriceMinor,
+      line_total_minor: line.lineTotalMinor,
+    })),
+  });
   const actorId = auditActorId(input.actor);
   const actorRole = auditActorRole(input.actor);
   await insertStatusChange.execute(db, {

@@ -12,15 +12,12 @@ import type { OrdersServiceDeps } from './orders-service-deps.js';
 
 const REASON = /^[a-z][a-z0-9_.]{0,63}$/;
 
-const currentStatus = fixedQuery(
-  ['orderId'],
-  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
-    db.selectFrom('orders').select(['status', 'subject_id']).where('id', '=', args.orderId),
+const currentStatus = fixedQuery((db: Kysely<OrdersTables>, args: { orderId: string }) =>
+  db.selectFrom('orders').select(['status', 'subject_id']).where('id', '=', args.orderId),
 );
 
 /** Sets the status only if it is still `from`. */
 const moveStatus = fixedQuery(
-  ['orderId', 'from', 'to', 'at'],
   (db: Kysely<OrdersTables>, args: { orderId: string; from: string; to: string; at: number }) =>
     db
       .updateTable('orders')

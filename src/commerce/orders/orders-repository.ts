@@ -99,26 +99,16 @@ export function recordOf(row: OrderRow, lines: readonly OrderLine[]): OrderRecor
 export type StatusChangeRow = Required<Omit<Insertable<OrderStatusHistoryTable>, 'id'>>;
 
 /** Appends an entry to an order's status history. */
-export const insertStatusChange = fixedQuery(
-  ['order_id', 'from_status', 'to_status', 'actor_id', 'actor_role', 'reason', 'at'],
-  (db: Kysely<OrdersTables>, row: StatusChangeRow) =>
-    db.insertInto('order_status_history').values(row),
+export const insertStatusChange = fixedQuery((db: Kysely<OrdersTables>, row: StatusChangeRow) =>
+  db.insertInto('order_status_history').values(row),
 );
 
-const orderRowById = fixedQuery(
-  ['orderId'],
-  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
-    db.selectFrom('orders').selectAll().where('id', '=', args.orderId),
+const orderRowById = fixedQuery((db: Kysely<OrdersTables>, args: { orderId: string }) =>
+  db.selectFrom('orders').selectAll().where('id', '=', args.orderId),
 );
 
-const orderLinesById = fixedQuery(
-  ['orderId'],
-  (db: Kysely<OrdersTables>, args: { orderId: string }) =>
-    db
-      .selectFrom('order_lines')
-      .selectAll()
-      .where('order_id', '=', args.orderId)
-      .orderBy('position'),
+const orderLinesById = fixedQuery((db: Kysely<OrdersTables>, args: { orderId: string }) =>
+  db.selectFrom('order_lines').selectAll().where('order_id', '=', args.orderId).orderBy('position'),
 );
 
 /** The order row, sealed columns included, or undefined. */

@@ -43,41 +43,20 @@ const RECORD_COLUMNS = [
 
 type RecordRow = Pick<PaymentTable, (typeof RECORD_COLUMNS)[number]>;
 
-const insertPayment = fixedQuery(
-  [
-    'id',
-    'order_id',
-    'subject_id',
-    'provider',
-    'authorisation_id',
-    'status',
-    'amount_minor',
-    'captured_minor',
-    'refunded_minor',
-    'currency',
-    'provider_token',
-    'card_brand',
-    'card_last4',
-    'card_expiry',
-    'created_at',
-    'updated_at',
-  ],
-  (db: Kysely<PaymentsTables>, row: PaymentTable) => db.insertInto('payments').values(row),
+const insertPayment = fixedQuery((db: Kysely<PaymentsTables>, row: PaymentTable) =>
+  db.insertInto('payments').values(row),
 );
 
 /** What capturing needs to know of a payment. */
-const captureFacts = fixedQuery(
-  ['paymentId'],
-  (db: Kysely<PaymentsTables>, args: { paymentId: string }) =>
-    db
-      .selectFrom('payments')
-      .select(['authorisation_id', 'status', 'amount_minor', 'subject_id'])
-      .where('id', '=', args.paymentId),
+const captureFacts = fixedQuery((db: Kysely<PaymentsTables>, args: { paymentId: string }) =>
+  db
+    .selectFrom('payments')
+    .select(['authorisation_id', 'status', 'amount_minor', 'subject_id'])
+    .where('id', '=', args.paymentId),
 );
 
 /** Marks an authorised payment captured; a payment no longer authorised is left alone. */
 const markPaymentCaptured = fixedQuery(
-  ['paymentId', 'amount', 'at'],
   (db: Kysely<PaymentsTables>, args: { paymentId: string; amount: number; at: number }) =>
     db
       .updateTable('payments')

@@ -7,12 +7,12 @@ import {
 } from 'kysely';
 
 /**
- * Stands for an argument while a fixed query is built. Kysely binds it as a parameter
- * like any value; turning it into a primitive or JSON throws, so a build that computes
- * with an argument instead of passing it on fails on its first use.
+ * Stands for one value of the arguments while a fixed query is built. Kysely binds it as
+ * a parameter like any value; turning it into a primitive or JSON throws, so a build that
+ * computes with an argument instead of passing it on fails on its first use.
  */
 class Slot {
-  constructor(readonly name: string) {
+  constructor(readonly path: readonly (string | number)[]) {
     Object.freeze(this);
   }
 
@@ -25,79 +25,118 @@ class Slot {
   }
 }
 
-/** A query compiled once: its text, and where each parameter comes from. */
+/** A query compiled once for one shape of arguments: its text, and each parameter's source. */
 interface Template {
   readonly compiled: CompiledQuery;
-  /** Per parameter, the argument it binds, or undefined when it is a constant of the query. */
-  readonly sources: readonly (string | undefined)[];
+  /** Per parameter, the path of the argument value it binds, or undefined for a constant. */
+  readonly sources: readonly (readonly (string | number)[] | undefined)[];
 }
 
-/** A query whose text never changes, compiled once per dialect and bound per call. */
+/** A query compiled once per dialect and shape of arguments, then only bound. */
 export interface FixedQuery<DB, A extends object, O> {
   /** The query with `args` bound: runs on `db` or on any transaction of it. */
   bind(db: Kysely<DB>, args: A): CompiledQuery<O>;
   execute(db: Kysely<DB>, args: A): Promise<QueryResult<O>>;
 }
 
+// Shapes kept per query and dialect: an IN list or a multi-row insert makes one per length.
+const MAX_SHAPES = 32;
+
+/** Arrays and plain objects are the shape; anything else (strings, numbers, buffers) is a value. */
+function isStructure(value: unknown): value is object {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The shape of `value` as text: the keys of its objects and the lengths of its arrays. */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
+  if (isStructure(value)) {
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}:${shapeOf(item)}`)
+      .join(',')}}`;
+  }
+  if (value === undefined) throw new TypeError('A fixed query was given an undefined value');
+  return '';
+}
+
+/** `value` with every value replaced by a slot naming its path. */
+function standIn(value: unknown, path: readonly (string | number)[]): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => standIn(item, [...path, index]));
+  if (isStructure(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, standIn(item, [...path, key])]),
+    );
+  }
+  return new Slot(path);
+}
+
+function valueAt(args: unknown, path: readonly (string | number)[]): unknown {
+  let value = args;
+  for (const step of path) value = (value as Record<string | number, unknown>)[step];
+  return value;
+}
+
 /**
- * A query of a fixed shape, built with Kysely's query builder once and only bound after
- * that: building and compiling a query costs more than SQLite takes to run a short one.
+ * A query built with Kysely's query builder once per dialect and shape of its arguments,
+ * and only bound after that: building and compiling a query costs more than SQLite takes
+ * to run a short one.
  *
- * `build` receives an object with a stand-in under each of `names`, and must pass each
- * one to the builder as a value (`where('id', '=', args.id)`, `set({ … })`, or the whole
- * object to `values`), never compute with it, branch on it or pass it as a list (`in`
- * with an array): the text must be the same whatever the values. Each call must give
- * exactly those names, none undefined (Kysely would leave such a column out). A database
- * with Kysely plugins builds the query on every call, so that the plugins see it.
+ * The first call with a given shape (the keys of the argument objects, the lengths of
+ * their arrays) builds the query from stand-ins for the values. `build` must pass each
+ * value to the builder as it is (`where('id', '=', args.id)`, `in` with an array of
+ * them, a row or a list of rows to `values`), never compute with it or branch on it.
+ * Every value must be bound, and none undefined. A database with Kysely plugins builds
+ * the query on every call, so that the plugins see it.
  */
 export function fixedQuery<DB, A extends object, O>(
-  names: readonly (keyof A & string)[],
   build: (db: Kysely<DB>, args: A) => Compilable<O>,
 ): FixedQuery<DB, A, O> {
-  // By the dialect's adapter: the same for a database and each of its transactions.
-  const templates = new WeakMap<object, Template>();
-  const known = new Set<string>(names);
+  // By the dialect's adapter, the same for a database and each of its transactions.
+  const templates = new WeakMap<object, Map<string, Template>>();
 
-  const templateFor = (db: Kysely<DB>): Template => {
+  const templateFor = (db: Kysely<DB>, args: A, shape: string): Template => {
     const adapter = db.getExecutor().adapter;
-    let template = templates.get(adapter);
-    if (template === undefined) {
-      const slots = Object.fromEntries(names.map((name) => [name, new Slot(name)]));
-      const compiled = build(db, Object.freeze(slots) as A).compile();
-      const sources = compiled.parameters.map((value) =>
-        value instanceof Slot ? value.name : undefined,
-      );
-      const unused = names.filter((name) => !sources.includes(name));
-      if (unused.length > 0) {
-        throw new TypeError(`A fixed query does not bind ${unused.join(', ')}`);
-      }
-      template = { compiled, sources };
-      templates.set(adapter, template);
+    let shapes = templates.get(adapter);
+    if (shapes === undefined) {
+      shapes = new Map();
+      templates.set(adapter, shapes);
     }
+    const kept = shapes.get(shape);
+    if (kept !== undefined) return kept;
+    const slots: Slot[] = [];
+    const collect = (value: unknown): void => {
+      if (value instanceof Slot) slots.push(value);
+      else if (isStructure(value)) Object.values(value).forEach(collect);
+    };
+    const standIns = standIn(args, []) as A;
+    collect(standIns);
+    const compiled = build(db, standIns).compile();
+    const bound = new Set(compiled.parameters.filter((value) => value instanceof Slot));
+    const unbound = slots.filter((slot) => !bound.has(slot));
+    if (unbound.length > 0) {
+      const names = unbound.map((slot) => slot.path.join('.'));
+      throw new TypeError(`A fixed query does not bind ${names.join(', ')}`);
+    }
+    const template: Template = {
+      compiled,
+      sources: compiled.parameters.map((value) => (value instanceof Slot ? value.path : undefined)),
+    };
+    if (shapes.size >= MAX_SHAPES) return template;
+    shapes.set(shape, template);
     return template;
   };
 
   const bind = (db: Kysely<DB>, args: A): CompiledQuery<O> => {
-    const given = args as Record<string, unknown>;
-    let count = 0;
-    for (const name in given) {
-      if (!known.has(name)) throw new TypeError(`A fixed query does not take ${name}`);
-      if (given[name] === undefined)
-        throw new TypeError(`A fixed query was given ${name} undefined`);
-      count++;
-    }
-    if (count !== known.size) throw new TypeError('A fixed query was not given all it binds');
+    const shape = shapeOf(args);
     if (db.getExecutor().plugins.length > 0) return build(db, args).compile();
-    const { compiled, sources } = templateFor(db);
-    const parameters = sources.map((source, index) =>
-      source === undefined ? compiled.parameters[index] : given[source],
+    const { compiled, sources } = templateFor(db, args, shape);
+    const parameters = sources.map((path, index) =>
+      path === undefined ? compiled.parameters[index] : valueAt(args, path),
     );
-    return {
-      sql: compiled.sql,
-      query: compiled.query,
-      parameters,
-      queryId: createQueryId(),
-    };
+    return { sql: compiled.sql, query: compiled.query, parameters, queryId: createQueryId() };
   };
 
   return { bind, execute: (db, args) => db.executeQuery(bind(db, args)) };

@@ -27,7 +27,6 @@ function due(eb: Due, now: number, kinds: readonly string[]) {
 }
 
 const insertJob = fixedQuery(
-  ['id', 'kind', 'payload', 'available_at', 'created_at'],
   (
     db: Kysely<OutboxTables>,
     row: { id: string; kind: string; payload: string; available_at: number; created_at: number },
@@ -36,7 +35,6 @@ const insertJob = fixedQuery(
 
 /** Marks a job done if `worker` still holds it. */
 const completeJob = fixedQuery(
-  ['id', 'worker', 'now'],
   (db: Kysely<OutboxTables>, args: { id: string; worker: string; now: number }) =>
     db
       .updateTable('outbox_jobs')

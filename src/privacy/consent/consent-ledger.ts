@@ -1,5 +1,5 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import { tablesOf } from '../../platform/db/index.js';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { fixedQuery, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids.js';
 import { CONSENT_PURPOSES, isPurpose, type Purpose } from '../inventory/index.js';
@@ -11,6 +11,11 @@ import {
   isConsentPurpose,
   type CollectionPoint,
 } from './consent-offers.js';
+
+const insertRecords = fixedQuery(
+  (db: Kysely<ConsentTables>, args: { rows: Insertable<ConsentRecordsTable>[] }) =>
+    db.insertInto('consent_records').values(args.rows),
+);
 
 /** One recorded choice: a consent receipt. */
 export interface ConsentRecord {
@@ -115,21 +120,18 @@ export class ConsentLedger {
       recordedAt: context.recordedAt,
     }));
     if (records.length === 0) return records;
-    await tablesOf<ConsentTables>(trx)
-      .insertInto('consent_records')
-      .values(
-        records.map((record) => ({
-          id: record.id,
-          subject_id: record.subjectId,
-          purpose: record.purpose,
-          granted: record.granted ? 1 : 0,
-          policy_version: record.policyVersion,
-          wording: record.wording,
-          collection_point: record.collectionPoint,
-          recorded_at: record.recordedAt.getTime(),
-        })),
-      )
-      .execute();
+    await insertRecords.execute(tablesOf<ConsentTables>(trx), {
+      rows: records.map((record) => ({
+        id: record.id,
+        subject_id: record.subjectId,
+        purpose: record.purpose,
+        granted: record.granted ? 1 : 0,
+        policy_version: record.policyVersion,
+        wording: record.wording,
+        collection_point: record.collectionPoint,
+        recorded_at: record.recordedAt.getTime(),
+      })),
+    });
     return records;
   }
 

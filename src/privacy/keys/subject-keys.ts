@@ -24,28 +24,19 @@ export interface NewSubjectKey {
 /** A subject's key row as inserted: every column but the generated id. */
 type KeyRow = Required<Omit<Insertable<SubjectKeyTable>, 'id'>>;
 
-const KEY_ROW_COLUMNS = [
-  'subject_id',
-  'key_id',
-  'kek_version',
-  'wrapped_key',
-  'created_at',
-  'shredded_at',
-] as const;
-
-const insertKey = fixedQuery(KEY_ROW_COLUMNS, (db: Kysely<KeysTables>, row: KeyRow) =>
+const insertKey = fixedQuery((db: Kysely<KeysTables>, row: KeyRow) =>
   db.insertInto('subject_key').values(row),
 );
 
 /** Inserts the key unless the subject has one already. */
-const insertKeyUnlessStored = fixedQuery(KEY_ROW_COLUMNS, (db: Kysely<KeysTables>, row: KeyRow) =>
+const insertKeyUnlessStored = fixedQuery((db: Kysely<KeysTables>, row: KeyRow) =>
   db
     .insertInto('subject_key')
     .values(row)
     .onConflict((conflict) => conflict.column('subject_id').doNothing()),
 );
 
-const storedKey = fixedQuery(['subjectId'], (db: Kysely<KeysTables>, args: { subjectId: string }) =>
+const storedKey = fixedQuery((db: Kysely<KeysTables>, args: { subjectId: string }) =>
   db
     .selectFrom('subject_key')
     .select(['key_id', 'kek_version', 'wrapped_key'])
