@@ -50,13 +50,25 @@ function isStructure(value: unknown): value is object {
   return prototype === Object.prototype || prototype === null;
 }
 
-/** The shape of `value` as text: the keys of its objects and the lengths of its arrays. */
+const PLAIN_KEY = /^[A-Za-z0-9_]+$/;
+
+/**
+ * The shape of `value` as text: the keys of its objects, in order, and the lengths of its
+ * arrays. It runs on every call, so it concatenates rather than builds arrays.
+ */
 function shapeOf(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
+  if (Array.isArray(value)) {
+    let shape = '[';
+    for (const item of value) shape += `${shapeOf(item)},`;
+    return `${shape}]`;
+  }
   if (isStructure(value)) {
-    return `{${Object.entries(value)
-      .map(([key, item]) => `${JSON.stringify(key)}:${shapeOf(item)}`)
-      .join(',')}}`;
+    let shape = '{';
+    for (const key in value) {
+      const item = (value as Record<string, unknown>)[key];
+      shape += `${PLAIN_KEY.test(key) ? key : JSON.stringify(key)}:${shapeOf(item)},`;
+    }
+    return `${shape}}`;
   }
   if (value === undefined) throw new TypeError('A fixed query was given an undefined value');
   return '';
