@@ -1,18 +1,17 @@
-import { CompiledQuery, type Insertable, type Kysely, type Transaction } from 'kysely';
-import { deferUntilCommit, type CommitDeferral } from '../../platform/db/index.js';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import { deferUntilCommit, fixedQuery, type CommitDeferral } from '../../platform/db/index.js';
 import { assertAuditEvent, type AuditEvent } from './audit-event.js';
 import type { AuditEventsTable, AuditTables } from './audit-migration.js';
 import type { AuditSink } from './audit-sink.js';
-import { ENTRY_COLUMNS } from './entry-encoding.js';
 
 type Row = Insertable<AuditEventsTable>;
 
-type Column = Exclude<(typeof ENTRY_COLUMNS)[number], 'id'>;
+/** Events in one statement: built once per number of rows, then bound. */
+const insertEvents = fixedQuery((db: Kysely<AuditTables>, args: { rows: Row[] }) =>
+  db.insertInto('audit_events').values(args.rows),
+);
 
-/** The columns an event is inserted with, in the order bound: all it is sealed with but the id. */
-const COLUMNS = ENTRY_COLUMNS.filter((column): column is Column => column !== 'id');
-
-/** The row an event is stored as. */
+/** The row an event is stored as: every column it is sealed with but the id and seal. */
 function toRow(event: AuditEvent): Row {
   return {
     occurred_at: event.occurredAt.getTime(),
@@ -38,8 +37,6 @@ interface Waiting {
 
 // SQLite binds at most 32,766 parameters per statement; 11 columns a row.
 const ROWS_PER_INSERT = 1000;
-// Statements of up to this many rows are built once and kept: a transaction records a few.
-const KEPT_INSERTS = 16;
 
 /**
  * Writes audit events to `audit_events`, in the caller's transaction when one is given:
@@ -57,40 +54,15 @@ export class DatabaseAuditSink implements AuditSink {
   readonly #writer: CommitDeferral<Row> = {
     flush: async (rows, execute) => {
       for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-        await execute(this.#insert(rows.slice(start, start + ROWS_PER_INSERT)));
+        await execute(
+          insertEvents.bind(this.db, { rows: rows.slice(start, start + ROWS_PER_INSERT) }),
+        );
       }
       this.#announce(rows.length);
     },
   };
-  /** The text of the insert of n rows, by n: it depends on nothing else. */
-  readonly #insertText = new Map<number, string>();
 
   constructor(private readonly db: Kysely<AuditTables>) {}
-
-  /**
-   * The insert of `rows`. Every row has the same columns, so the statement's text depends
-   * only on how many rows there are: the query builder writes it once per count, and each
-   * write binds its values to it, in COLUMNS order, row by row.
-   */
-  #insert(rows: readonly Row[]): CompiledQuery {
-    let text = this.#insertText.get(rows.length);
-    if (text === undefined) {
-      // Placeholder values only: the text must bind every cell, whatever a row holds.
-      const cells = Object.fromEntries(COLUMNS.map((column) => [column, 0]));
-      const built = this.db
-        .insertInto('audit_events')
-        .values(rows.map(() => cells) as unknown as Row[])
-        .compile();
-      if (built.parameters.length !== rows.length * COLUMNS.length) {
-        throw new Error('The audit insert does not bind one parameter per cell');
-      }
-      text = built.sql;
-      if (rows.length <= KEPT_INSERTS) this.#insertText.set(rows.length, text);
-    }
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const column of COLUMNS) parameters.push(row[column]);
-    return CompiledQuery.raw(text, parameters);
-  }
 
   /**
    * Calls `listener` with the number of events after each write, so the sealer can run
