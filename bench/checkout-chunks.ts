@@ -27,7 +27,7 @@ const cpuMs = (pid: number) => {
  * Waits until the server has finished what the last chunk left behind (confirmation
  * mails, sealing), so that work is charged to the chunk that caused it, not the next.
  */
-async function quiet(server: CheckoutServer): Promise<void> {
+export async function quiet(server: CheckoutServer): Promise<void> {
   const pid = server.child.pid ?? 0;
   const deadline = performance.now() + QUIET_GIVE_UP_MS;
   let last = cpuMs(pid);

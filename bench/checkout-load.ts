@@ -107,7 +107,12 @@ export interface CheckoutServer {
 export async function startCheckoutServer(
   mode: CheckoutMode,
   measured: number,
-  options: { databaseUrl?: string | undefined; nodeArgs?: (dir: string) => string[] } = {},
+  options: {
+    databaseUrl?: string | undefined;
+    nodeArgs?: (dir: string) => string[];
+    /** More settings for the server (CUSTODIA_BENCH_…). */
+    env?: (dir: string) => Readonly<Record<string, string>>;
+  } = {},
 ): Promise<CheckoutServer> {
   const dir = mkdtempSync(join(tmpdir(), 'custodia-bench-checkout-'));
   const { databaseUrl } = options;
@@ -125,6 +130,7 @@ export async function startCheckoutServer(
       ...(schema === undefined
         ? {}
         : { CUSTODIA_DATABASE_URL: schema.url, CUSTODIA_DB_POOL_MAX: '16' }),
+      ...options.env?.(dir),
     },
   });
   const stop = async () => {
