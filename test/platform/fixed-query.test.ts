@@ -14,7 +14,12 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { fixedQuery, openDatabase, type Database } from '../../src/platform/db/index.js';
+import {
+  fixedQuery,
+  openDatabase,
+  rowsAffected,
+  type Database,
+} from '../../src/platform/db/index.js';
 import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
 
 interface Tables {
@@ -107,6 +112,7 @@ describeEachEngine('fixed queries', (engine) => {
     await db.transaction().execute(async (trx) => {
       const changed = await addToCount.execute(trx, { label: 'a', by: 4 });
       expect(changed.numAffectedRows).toBe(1n);
+      expect(rowsAffected(changed)).toBe(1);
     });
     await expect(
       db.transaction().execute(async (trx) => {
@@ -116,7 +122,8 @@ describeEachEngine('fixed queries', (engine) => {
     ).rejects.toThrow('changed its mind');
     expect(await labels('x', 5)).toEqual(['a']);
     expect(await labels('x', 6)).toEqual([]);
-    expect((await addToCount.execute(db, { label: 'none', by: 1 })).numAffectedRows).toBe(0n);
+    expect(rowsAffected(await addToCount.execute(db, { label: 'none', by: 1 }))).toBe(0);
+    expect(rowsAffected({ rows: [] })).toBe(0);
   });
 
   it('gives the same text and values as the query builder', async () => {

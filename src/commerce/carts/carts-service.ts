@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { linesOf, openCart } from './cart-access.js';
 import { priceCart } from './cart-pricing.js';
@@ -109,7 +109,7 @@ export function createCartsService(deps: CartsDeps): CartsService {
     async markCheckedOut(trx, cartId, orderId) {
       const now = deps.clock.now().getTime();
       const result = await checkOut.execute(tablesOf<CartsTables>(trx), { cartId, orderId, now });
-      return Number(result.numAffectedRows) > 0;
+      return rowsAffected(result) > 0;
     },
 
     taxFor,

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import type { CatalogTables } from './catalog-migration.js';
 import type { Reservation, StockLine } from './catalog-service.js';
 
@@ -66,7 +66,7 @@ export async function reserveStock<DB>(
   const shortages: { variantId: string; requested: number; available: number }[] = [];
   for (const { variantId, quantity } of normalise(lines)) {
     const result = await takeStock.execute(db, { variantId, quantity, now });
-    if (Number(result.numAffectedRows) === 0) {
+    if (rowsAffected(result) === 0) {
       shortages.push({
         variantId,
         requested: quantity,

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import { isId } from '../../platform/ids.js';
 import { auditActorId, auditActorRole } from '../../privacy/access/index.js';
 import type { FieldWriter } from '../../privacy/vault/index.js';
@@ -63,7 +63,7 @@ async function insertWithNumber(
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
     const number = newOrderNumber();
     const result = await insertOrderUnlessNumberTaken.execute(db, { ...row, number });
-    if (Number(result.numAffectedRows) === 1) return number;
+    if (rowsAffected(result) === 1) return number;
   }
   throw new Error('No free order number after several attempts');
 }

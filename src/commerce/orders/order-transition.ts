@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { isId } from '../../platform/ids.js';
 import { auditActorId, auditActorRole } from '../../privacy/access/index.js';
@@ -53,7 +53,7 @@ export async function transitionOrder<DB>(
   if (!isOrderStatus(from) || !canTransition(from, to)) throw conflict();
   const now = deps.clock.now();
   const updated = await moveStatus.execute(db, { orderId, from, to, at: now.getTime() });
-  if (Number(updated.numAffectedRows) !== 1) throw conflict();
+  if (rowsAffected(updated) !== 1) throw conflict();
   const actorId = auditActorId(facts.actor);
   const actorRole = auditActorRole(facts.actor);
   await insertStatusChange.execute(db, {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import { fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import type { Logger } from '../../platform/logging/index.js';
 import { auditActorId, auditActorRole, type FieldInput } from '../../privacy/access/index.js';
 import type { AuditSink } from '../../privacy/audit/index.js';
@@ -189,7 +189,7 @@ export function createPaymentsService(deps: PaymentsDeps): PaymentsService {
           amount,
           at: now.getTime(),
         });
-        if (Number(updated.numAffectedRows) === 0) return;
+        if (rowsAffected(updated) === 0) return;
         await auditPayment(
           trx,
           {

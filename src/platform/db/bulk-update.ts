@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { engineOf } from './engine.js';
+import { rowsAffected } from './fixed-query.js';
 
 /** A condition on the target row: the column compared with a constant. */
 export type BulkCondition =
@@ -80,5 +81,5 @@ export async function bulkUpdate<S>(
     `WHERE ${[`${table}.${identifier(spec.key)} = v.column1`, ...guards].join(' AND ')}`,
   ].join(' ');
   const result = await db.executeQuery(CompiledQuery.raw(text, params));
-  return Number(result.numAffectedRows ?? 0n);
+  return rowsAffected(result);
 }

@@ -2,7 +2,7 @@ export { openDatabase, isPostgresUrl, tablesOf } from './database.js';
 export type { Database, DatabaseOptions } from './database.js';
 export { DatabaseOpenError } from './database-error.js';
 export { bulkUpdate } from './bulk-update.js';
-export { fixedQuery } from './fixed-query.js';
+export { fixedQuery, rowsAffected } from './fixed-query.js';
 export type { FixedQuery } from './fixed-query.js';
 export type { BulkCondition, BulkUpdateSpec } from './bulk-update.js';
 export { columnTypes, engineOf } from './engine.js';

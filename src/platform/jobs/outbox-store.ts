@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import { engineOf, fixedQuery, tablesOf } from '../db/index.js';
+import { engineOf, fixedQuery, rowsAffected, tablesOf } from '../db/index.js';
 import type { OutboxBacklog } from './outbox-metrics.js';
 import type { OutboxTables } from './outbox-migration.js';
 import type { OutboxPayload } from './outbox-payload.js';
@@ -117,7 +117,7 @@ export class OutboxStore {
   /** Marks a delivered job done; false when this worker no longer held it. */
   async complete(id: string, worker: string, now: number): Promise<boolean> {
     const result = await completeJob.execute(this.#db, { id, worker, now });
-    return Number(result.numAffectedRows) > 0;
+    return rowsAffected(result) > 0;
   }
 
   /** Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is null. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import { afterCommit, fixedQuery, tablesOf } from '../../platform/db/index.js';
+import { afterCommit, fixedQuery, rowsAffected, tablesOf } from '../../platform/db/index.js';
 import { AppError } from '../../platform/errors/index.js';
 import { DataKeyCache, type DataKey } from './data-key-cache.js';
 import type { KekProvider } from './kek-provider.js';
@@ -89,7 +89,7 @@ export class SubjectKeys {
     const made = await this.#make(subjectId);
     const generation = this.#generation;
     const inserted = await insertKeyUnlessStored.execute(this.db, made.row);
-    if (Number(inserted.numAffectedRows) === 1) {
+    if (rowsAffected(inserted) === 1) {
       // Ours is the stored key (committed: the insert ran on its own), no need to read it back.
       if (generation === this.#generation) this.#cache.set(subjectId, made.key);
       return made.key;
