@@ -4,35 +4,23 @@
 // commits, and fail it when they fail (the audit sink writes its events so).
 import { sql, type Generated, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  afterCommit,
-  deferUntilCommit,
-  openDatabase,
-  type CommitDeferral,
-  type Database,
-} from '../../src/platform/db/index.js';
-import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
+import { afterCommit, deferUntilCommit, type CommitDeferral } from '../../src/platform/db/index.js';
+import { openScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
+import { describeEachEngine } from '../helpers/test-engines.js';
 
 interface Tables {
   notes: { id: Generated<number>; label: string };
 }
 
 describeEachEngine('commit hooks', (engine) => {
-  let store: TestStore;
-  let database: Database<Tables>;
+  let scratch: ScratchDatabase<Tables>;
   let db: Kysely<Tables>;
 
   beforeAll(async () => {
-    store = await createTestStore(engine);
-    database = await openDatabase<Tables>({ url: store.databaseUrl, dataDir: store.dataDir });
-    db = database.db;
-    const id = engine === 'postgres' ? sql`serial primary key` : sql`integer primary key`;
-    await sql`create table notes (id ${id}, label text not null)`.execute(db);
+    scratch = await openScratchDatabase<Tables>(engine, 'notes', sql`label text not null`);
+    db = scratch.db;
   });
-  afterAll(async () => {
-    await database.close();
-    await store.cleanup();
-  });
+  afterAll(() => scratch.close());
 
   /** Labels another connection sees (outside any transaction). */
   const visible = async () =>

@@ -14,13 +14,9 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import {
-  fixedQuery,
-  openDatabase,
-  rowsAffected,
-  type Database,
-} from '../../src/platform/db/index.js';
-import { createTestStore, describeEachEngine, type TestStore } from '../helpers/test-engines.js';
+import { fixedQuery, rowsAffected } from '../../src/platform/db/index.js';
+import { openScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
+import { describeEachEngine } from '../helpers/test-engines.js';
 
 interface Tables {
   items: { id: Generated<number>; label: string; kind: string; count: number; note: string | null };
@@ -63,22 +59,19 @@ class SeenQueries implements KyselyPlugin {
 }
 
 describeEachEngine('fixed queries', (engine) => {
-  let store: TestStore;
-  let database: Database<Tables>;
+  let scratch: ScratchDatabase<Tables>;
   let db: Kysely<Tables>;
 
   beforeAll(async () => {
-    store = await createTestStore(engine);
-    database = await openDatabase<Tables>({ url: store.databaseUrl, dataDir: store.dataDir });
-    db = database.db;
-    const id = engine === 'postgres' ? sql`serial primary key` : sql`integer primary key`;
-    await sql`create table items (id ${id}, label text not null, kind text not null,
-      count integer not null, note text)`.execute(db);
+    scratch = await openScratchDatabase<Tables>(
+      engine,
+      'items',
+      sql`label text not null, kind text not null,
+      count integer not null, note text`,
+    );
+    db = scratch.db;
   });
-  afterAll(async () => {
-    await database.close();
-    await store.cleanup();
-  });
+  afterAll(() => scratch.close());
   beforeEach(async () => {
     await db.deleteFrom('items').execute();
   });

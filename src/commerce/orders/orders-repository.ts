@@ -96,7 +96,7 @@ export function recordOf(row: OrderRow, lines: readonly OrderLine[]): OrderRecor
 }
 
 /** A status history entry as inserted: every column but its generated id. */
-export type StatusChangeRow = Required<Omit<Insertable<OrderStatusHistoryTable>, 'id'>>;
+type StatusChangeRow = Required<Omit<Insertable<OrderStatusHistoryTable>, 'id'>>;
 
 /** Appends an entry to an order's status history. */
 export const insertStatusChange = fixedQuery((db: Kysely<OrdersTables>, row: StatusChangeRow) =>

@@ -74,15 +74,19 @@ function shapeOf(value: unknown): string {
   return '';
 }
 
-/** `value` with every value replaced by a slot naming its path. */
-function standIn(value: unknown, path: readonly (string | number)[]): unknown {
-  if (Array.isArray(value)) return value.map((item, index) => standIn(item, [...path, index]));
+/** `value` with every value replaced by a slot naming its path; each slot is added to `slots`. */
+function standIn(value: unknown, path: readonly (string | number)[], slots: Slot[]): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item, index) => standIn(item, [...path, index], slots));
+  }
   if (isStructure(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, standIn(item, [...path, key])]),
+      Object.entries(value).map(([key, item]) => [key, standIn(item, [...path, key], slots)]),
     );
   }
-  return new Slot(path);
+  const slot = new Slot(path);
+  slots.push(slot);
+  return slot;
 }
 
 function valueAt(args: unknown, path: readonly (string | number)[]): unknown {
@@ -119,12 +123,7 @@ export function fixedQuery<DB, A extends object, O>(
     const kept = shapes.get(shape);
     if (kept !== undefined) return kept;
     const slots: Slot[] = [];
-    const collect = (value: unknown): void => {
-      if (value instanceof Slot) slots.push(value);
-      else if (isStructure(value)) Object.values(value).forEach(collect);
-    };
-    const standIns = standIn(args, []) as A;
-    collect(standIns);
+    const standIns = standIn(args, [], slots) as A;
     const compiled = build(db, standIns).compile();
     const bound = new Set(compiled.parameters.filter((value) => value instanceof Slot));
     const unbound = slots.filter((slot) => !bound.has(slot));

@@ -97,7 +97,7 @@ describeEachEngine('DatabaseAuditSink (C3.3)', (engine) => {
   });
 
   it('stores each event of a batch in its own row, whatever the batch size', async () => {
-    // 1 and 3 reuse a kept statement after the first call; 17 is built each time.
+    // Each size is built once and bound on its second call (fixedQuery).
     for (const size of [1, 3, 3, 17, 17]) {
       const subject = newId('cus');
       const events = Array.from({ length: size }, (_, i) =>
