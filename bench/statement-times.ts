@@ -1,13 +1,16 @@
-// What each statement costs a checkout on SQLite: the checkout benchmark's server, warmed
-// up, with its statements timed one by one (bench/statement-clock.ts) over one run of
-// checkouts and the mails and sealing it leaves behind. Each SQL text is reported with
-// its wall time per order, runs per order and time per run, most expensive first.
+// What each statement costs a checkout: the checkout benchmark's server, warmed up, with
+// its statements timed one by one (bench/statement-clock.ts) over one run of checkouts and
+// the mails and sealing it leaves behind. Each SQL text is reported with its time per
+// order, runs per order and time per run, most expensive first.
 //
 //   npx tsx bench/statement-times.ts [protected|pass-through] [orders]
+//   CUSTODIA_BENCH_DATABASE_URL=postgres://… npx tsx bench/statement-times.ts protected 2000
 //
-// The times are wall time on the server's main thread, where better-sqlite3 runs every
-// statement: a COMMIT includes its fsync. Timing each call slows the server a little, so
-// the rate printed is not the benchmark's.
+// On SQLite the times are wall time on the server's main thread, where better-sqlite3 runs
+// every statement: a COMMIT includes its fsync. On PostgreSQL they are round trips, which
+// overlap; there the runs per order (each one a round trip through the socket) matter
+// more. Timing each call slows the server a little, so the rate printed is not the
+// benchmark's.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,7 +40,10 @@ async function written(file: string): Promise<StatementTime[]> {
   return times;
 }
 
+const databaseUrl = process.env['CUSTODIA_BENCH_DATABASE_URL'];
+const engine = databaseUrl === undefined ? 'SQLite' : 'PostgreSQL';
 const server = await startCheckoutServer(mode, orders, {
+  databaseUrl,
   env: (dir) => ({ CUSTODIA_BENCH_STATEMENT_TIMES: join(dir, 'statement-times.json') }),
 });
 try {
@@ -51,11 +57,14 @@ try {
   const times = (await written(file)).sort((a, b) => b.ms - a.ms);
   const totalMs = times.reduce((sum, time) => sum + time.ms, 0);
   console.log(
-    `${mode} on SQLite, ${orders} checkouts at ${run.ordersPerSecond.toFixed(0)} orders/s (timed)`,
+    `${mode} on ${engine}, ${orders} checkouts at ${run.ordersPerSecond.toFixed(0)} orders/s (timed)`,
   );
-  console.log(`every statement: ${((totalMs / orders) * 1000).toFixed(0)} µs per order\n`);
+  const totalRuns = times.reduce((sum, time) => sum + time.runs, 0);
+  console.log(
+    `every statement: ${((totalMs / orders) * 1000).toFixed(0)} µs and ${(totalRuns / orders).toFixed(1)} runs per order\n`,
+  );
   console.log('µs/order  runs/order  µs/run  statement');
-  for (const time of times.slice(0, 30)) {
+  for (const time of times.slice(0, 40)) {
     const perOrder = ((time.ms / orders) * 1000).toFixed(1).padStart(8);
     const runs = (time.runs / orders).toFixed(2).padStart(10);
     const perRun = ((time.ms / time.runs) * 1000).toFixed(1).padStart(7);
