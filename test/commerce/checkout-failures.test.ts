@@ -107,6 +107,15 @@ describeEachEngine('checkout failures leave nothing behind (C1.1 C4.4)', (engine
     expect(voided[0]?.voided_at).not.toBeNull();
     // The guest's data key was to be written by the order's transaction, which rolled back.
     expect(await guestKeys()).toBe(keysBefore);
+    // So were its audit events, written before the stock was reserved: they rolled back
+    // with it, and no order or payment is on record for this request.
+    const actions = await db()
+      .selectFrom('audit_events')
+      .select('action')
+      .where('request_id', '=', String(reply.headers['x-request-id']))
+      .execute();
+    expect(actions.map((row) => row.action)).not.toContain('order.create');
+    expect(actions.map((row) => row.action)).not.toContain('payment.record');
   });
 
   it('refuses undeclared fields with 400 UNKNOWN_FIELDS naming them, and stores nothing (C1.1)', async () => {

@@ -4,7 +4,12 @@
 // commits, and fail it when they fail (the audit sink writes its events so).
 import { sql, type Generated, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { afterCommit, deferUntilCommit, type CommitDeferral } from '../../src/platform/db/index.js';
+import {
+  afterCommit,
+  deferUntilCommit,
+  writeDeferredNow,
+  type CommitDeferral,
+} from '../../src/platform/db/index.js';
 import { openScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database.js';
 import { describeEachEngine } from '../helpers/test-engines.js';
 
@@ -151,6 +156,65 @@ describeEachEngine('commit hooks', (engine) => {
       await deferUntilCommit(db, writer, ['now']);
       expect(writer.flushes).toEqual([['now']]);
       expect(await visible()).toContain('now');
+    });
+  });
+
+  describe('writeDeferredNow', () => {
+    /** Labels the transaction itself sees. */
+    const inside = async (trx: Kysely<Tables>) =>
+      (await trx.selectFrom('notes').select('label').orderBy('id').execute()).map((r) => r.label);
+
+    it('writes what was deferred so far inside the transaction, and the rest at its commit', async () => {
+      const writer = noteWriter();
+      await db.transaction().execute(async (trx) => {
+        await deferUntilCommit(trx, writer, ['w1', 'w2']);
+        await writeDeferredNow(trx);
+        expect(writer.flushes).toEqual([['w1', 'w2']]);
+        expect(await inside(trx)).toEqual(expect.arrayContaining(['w1', 'w2']));
+        expect(await visible()).not.toContain('w1');
+        await writeDeferredNow(trx);
+        await deferUntilCommit(trx, writer, ['w3']);
+      });
+      // Nothing written twice: the second call had nothing left, the commit only w3.
+      expect(writer.flushes).toEqual([['w1', 'w2'], ['w3']]);
+      const seen = await visible();
+      expect(seen.filter((label) => /^w\d$/.test(label))).toEqual(['w1', 'w2', 'w3']);
+    });
+
+    it('rolls back with the transaction what it wrote early', async () => {
+      const writer = noteWriter();
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await deferUntilCommit(trx, writer, ['early-undone']);
+          await writeDeferredNow(trx);
+          throw new Error('changed its mind');
+        }),
+      ).rejects.toThrow('changed its mind');
+      expect(writer.flushes).toEqual([['early-undone']]);
+      expect(await visible()).not.toContain('early-undone');
+    });
+
+    it('leaves everything for the commit while a savepoint is open', async () => {
+      const writer = noteWriter();
+      const trx = await db.startTransaction().execute();
+      await deferUntilCommit(trx, writer, ['p-before']);
+      const inner = await trx.savepoint('inner').execute();
+      await deferUntilCommit(inner, writer, ['p-undone']);
+      await writeDeferredNow(inner);
+      expect(writer.flushes).toEqual([]);
+      const rolledBack = await inner.rollbackToSavepoint('inner').execute();
+      const released = await rolledBack.releaseSavepoint('inner').execute();
+      await writeDeferredNow(released);
+      expect(writer.flushes).toEqual([['p-before']]);
+      await released.commit().execute();
+      expect(await visible()).toContain('p-before');
+      expect(await visible()).not.toContain('p-undone');
+    });
+
+    it('does nothing outside a transaction', async () => {
+      const before = await visible();
+      await writeDeferredNow(db);
+      expect(await visible()).toEqual(before);
     });
   });
 });

@@ -87,6 +87,28 @@ async function writeDeferred(connection: DatabaseConnection, pending: Pending): 
 }
 
 /**
+ * Writes now, on its connection, what the transaction `db` belongs to has deferred so far,
+ * instead of as it commits; whatever it defers later is still written at its commit. For a
+ * transaction about to lock rows that other transactions wait for, such as a popular
+ * variant's stock: written first, its deferred rows are not part of the time those locks
+ * are held (on PostgreSQL each statement is a round trip, and the locks last until
+ * COMMIT). Does nothing outside a transaction, where nothing is deferred, and while a
+ * savepoint is open: rolling back to it must still drop what was deferred after it, so
+ * those items wait for the commit.
+ */
+export async function writeDeferredNow(db: TransactionLike): Promise<void> {
+  if (!db.isTransaction) return;
+  await db.getExecutor().provideConnection(async (connection) => {
+    const pending = pendingOf.get(connection);
+    if (pending === undefined || pending.savepoints.size > 0 || pending.deferred.size === 0) {
+      return;
+    }
+    await writeDeferred(connection, pending);
+    pending.deferred.clear();
+  });
+}
+
+/**
  * A driver that carries out what transactions leave for their commit: the deferred writes
  * just before COMMIT, on the same connection, and the `afterCommit` callbacks once it has
  * committed.

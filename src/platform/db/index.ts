@@ -15,5 +15,5 @@ export { SQLITE_FILE_NAME } from './sqlite.js';
 export { lockKeyForTransaction } from './transaction-lock.js';
 export { createInstanceSecret, dropInstanceSecret, loadInstanceSecret } from './instance-secret.js';
 export { hexOf, SqliteArrayReader, sqliteFileOf, streamRowArrays } from './row-stream.js';
-export { afterCommit, deferUntilCommit } from './commit-hooks.js';
+export { afterCommit, deferUntilCommit, writeDeferredNow } from './commit-hooks.js';
 export type { CommitDeferral } from './commit-hooks.js';

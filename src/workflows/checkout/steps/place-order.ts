@@ -1,6 +1,7 @@
 import type { CartSnapshot } from '../../../commerce/carts/index.js';
 import type { StockLine } from '../../../commerce/catalog/index.js';
 import type { OrderLine } from '../../../commerce/orders/index.js';
+import { writeDeferredNow } from '../../../platform/db/index.js';
 import { cancelPlacedOrder } from '../cancel-placed-order.js';
 import type { CheckoutDeps } from '../checkout-deps.js';
 import {
@@ -31,10 +32,12 @@ function orderLines(cart: CartSnapshot): OrderLine[] {
 /**
  * The one transaction: the cart is marked checked out, a guest's data key stored, the
  * order created as `placed`, the payment recorded, the consents given recorded with the
- * policy version shown, the confirmation mail queued, and the stock reserved — last, so
- * the busiest rows (popular variants) stay locked for the shortest time. A concurrent
- * checkout of the same cart or a shortage rolls everything back. Undo, once committed (a
- * later step failed): the order is cancelled and its stock given back, in one transaction.
+ * policy version shown, the confirmation mail queued, and the stock reserved — last, after
+ * the audit events deferred to the commit are written, so the busiest rows (popular
+ * variants) stay locked for the shortest time: on PostgreSQL, checkouts of one variant
+ * queue behind each other from its reservation to their COMMIT. A concurrent checkout of
+ * the same cart or a shortage rolls everything back. Undo, once committed (a later step
+ * failed): the order is cancelled and its stock given back, in one transaction.
  */
 export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFailure> {
   return {
@@ -93,6 +96,9 @@ export function placeOrder(deps: CheckoutDeps): Step<CheckoutState, CheckoutFail
             });
           }
           await deps.outbox.enqueue(trx, 'order.confirmation', { orderId });
+          // The audit events deferred to the commit are written before the stock is
+          // locked, so that lock lasts for the reservation and the COMMIT alone.
+          await writeDeferredNow(trx);
           const reservation = await deps.catalog.reserve(trx, stockLines(cart));
           if (!reservation.ok) {
             throw new Rollback({ kind: 'out_of_stock', shortages: reservation.shortages });
