@@ -45,7 +45,7 @@ export async function quiet(server: CheckoutServer): Promise<void> {
 async function runChunk(server: CheckoutServer, carts: readonly string[]): Promise<Chunk> {
   const pid = server.child.pid ?? 0;
   const before = processStats(pid);
-  const run = await checkouts(server.ready, carts);
+  const run = await checkouts(server.ready, carts, server.mailDir);
   await quiet(server);
   return { ...run, spent: perOrder(before, processStats(pid), carts.length) };
 }
@@ -75,7 +75,7 @@ export async function takeTurns(
       chunks[side].push(done);
       const count = chunks.a.length + chunks.b.length;
       process.stderr.write(
-        `checkout ${label}: chunk ${count} of ${pairs * 2}, ${name}, ${done.ordersPerSecond.toFixed(0)} orders/s\n`,
+        `checkout ${label}: chunk ${count} of ${pairs * 2}, ${name}, ${done.ordersPerSecond.toFixed(0)} orders/s (answered at ${done.answeredPerSecond.toFixed(0)}, ${(done.mailedAtLastAnswer * 100).toFixed(0)}% mailed by then)\n`,
       );
     }
   }

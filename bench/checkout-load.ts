@@ -1,8 +1,8 @@
 // The checkout benchmark's server and load, shared by the benchmark and by
 // bench/profile-checkout.ts: a server process with its carts, warmed up; autocannon
 // checking out a list of carts, each once, with the full guest form, timed from the first
-// request to the last answer.
-import { mkdtempSync, rmSync } from 'node:fs';
+// request until every order's confirmation mail is written.
+import { mkdirSync, mkdtempSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,61 @@ export interface Ready {
 
 /** One measured run. */
 export interface Run {
+  /** Orders whose confirmation mail was written, per second (answered ones without a mail directory). */
   readonly ordersPerSecond: number;
+  /** Orders answered per second: to the last answer, before the mails that trail it. */
+  readonly answeredPerSecond: number;
+  /** Confirmation mails written by the last answer, of the run's orders (1 without a mail directory). */
+  readonly mailedAtLastAnswer: number;
   readonly p50: number;
   readonly p99: number;
+}
+
+const MAIL_GIVE_UP_MS = 60_000;
+
+/**
+ * Counts the confirmation mails the server writes into `dir` from now on, as the kernel
+ * reports them (inotify): each appears whole, renamed to its `.eml` name. Counting this
+ * way instead of listing the directory keeps the benchmark off the directory's lock,
+ * which the server's mailer takes for every file it creates and renames.
+ */
+function watchMails(dir: string): {
+  seen(): number;
+  written(count: number): Promise<number>;
+  close(): void;
+} {
+  let seen = 0;
+  let wanted = Number.POSITIVE_INFINITY;
+  let reached: ((at: number) => void) | undefined;
+  // The server makes it on its first mail; its warm-up has, but a watch needs it now.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const watcher = watch(dir, (event, name) => {
+    if (event !== 'rename' || name === null || !name.endsWith('.eml')) return;
+    seen += 1;
+    if (seen >= wanted) reached?.(performance.now());
+  });
+  return {
+    seen: () => seen,
+    /** When the `count`th mail appeared (or now, if it already had). */
+    written: (count) =>
+      new Promise((resolve, reject) => {
+        if (seen >= count) {
+          resolve(performance.now());
+          return;
+        }
+        const timer = setTimeout(() => {
+          reject(
+            new Error(`checkout benchmark: ${seen} of ${count} mails after ${MAIL_GIVE_UP_MS} ms`),
+          );
+        }, MAIL_GIVE_UP_MS);
+        wanted = count;
+        reached = (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        };
+      }),
+    close: () => watcher.close(),
+  };
 }
 
 const FORM = (token: string) =>
@@ -46,42 +98,61 @@ const FORM = (token: string) =>
   });
 
 /**
- * Checks out each cart once, `connections` at a time; fails on any answer but 201. The
- * rate is timed from the start to the last answer: autocannon's own duration ends on its
- * one-second sampling tick, which would round every run up to whole seconds.
+ * Checks out each cart once, `connections` at a time; fails on any answer but 201. With
+ * the server's `mailDir`, the run is timed from the start until every order's confirmation
+ * mail is written: the outbox sends the mails after the answers, and a rate that stopped
+ * at the last answer would leave work it caused out of its time (under load the outbox
+ * falls behind the answers). It is timed by the benchmark itself: autocannon's own
+ * duration ends on its one-second sampling tick, which would round every run up to whole
+ * seconds.
  */
-export async function checkouts(ready: Ready, carts: readonly string[]): Promise<Run> {
-  let next = 0;
-  const started = performance.now();
-  let lastAnswer = started;
-  const result = await autocannon({
-    url: ready.url,
-    connections: CONNECTIONS,
-    amount: carts.length,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: FORM(ready.token),
-        setupRequest: (request) => ({
-          ...request,
-          path: `/store/carts/${carts[next++ % carts.length] ?? ''}/checkout`,
-        }),
-        onResponse: () => {
-          lastAnswer = performance.now();
+export async function checkouts(
+  ready: Ready,
+  carts: readonly string[],
+  mailDir?: string,
+): Promise<Run> {
+  const mails = mailDir === undefined ? undefined : watchMails(mailDir);
+  try {
+    let next = 0;
+    const started = performance.now();
+    let lastAnswer = started;
+    let mailedByLastAnswer = 0;
+    const result = await autocannon({
+      url: ready.url,
+      connections: CONNECTIONS,
+      amount: carts.length,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: FORM(ready.token),
+          setupRequest: (request) => ({
+            ...request,
+            path: `/store/carts/${carts[next++ % carts.length] ?? ''}/checkout`,
+          }),
+          onResponse: () => {
+            lastAnswer = performance.now();
+            mailedByLastAnswer = mails?.seen() ?? 0;
+          },
         },
-      },
-    ],
-  });
-  const ok = result['2xx'];
-  if (ok !== carts.length) {
-    throw new Error(`checkout benchmark: ${ok} of ${carts.length} checkouts answered 2xx`);
+      ],
+    });
+    const ok = result['2xx'];
+    if (ok !== carts.length) {
+      throw new Error(`checkout benchmark: ${ok} of ${carts.length} checkouts answered 2xx`);
+    }
+    const answeredPerSecond = ok / ((lastAnswer - started) / 1000);
+    const done = mails === undefined ? lastAnswer : await mails.written(ok);
+    return {
+      ordersPerSecond: ok / ((done - started) / 1000),
+      answeredPerSecond,
+      mailedAtLastAnswer: mails === undefined ? 1 : mailedByLastAnswer / ok,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+    };
+  } finally {
+    mails?.close();
   }
-  return {
-    ordersPerSecond: ok / ((lastAnswer - started) / 1000),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
 }
 
 /** As Custodia ships, or with the vault's codec and the audit sink passed through. */
@@ -92,6 +163,8 @@ export interface CheckoutServer {
   readonly ready: Ready;
   readonly measured: readonly string[];
   readonly child: ChildHandle['child'];
+  /** Where its mailer writes the confirmation mails. */
+  readonly mailDir: string;
   /** Its own directory (data, mail, and whatever `nodeArgs` put there). */
   readonly dir: string;
   /** Stops the server (SIGTERM) and waits for it to exit. */
@@ -146,7 +219,15 @@ export async function startCheckoutServer(
   try {
     const ready = (await server.waitForLog('checkout bench ready')) as unknown as Ready;
     await checkouts(ready, ready.carts.slice(0, WARM_UP));
-    return { ready, measured: ready.carts.slice(WARM_UP), child: server.child, dir, stop, cleanup };
+    return {
+      ready,
+      measured: ready.carts.slice(WARM_UP),
+      child: server.child,
+      mailDir: join(dir, 'mail'),
+      dir,
+      stop,
+      cleanup,
+    };
   } catch (error) {
     await stop();
     await cleanup();

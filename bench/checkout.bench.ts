@@ -101,9 +101,21 @@ async function engineFigures(
   });
   return [
     rate(`orders/s, privacy on (median of ${PAIRS} chunks of ${chunk})`, shipped.ordersPerSecond),
+    rate('answered/s in that chunk (to its last answer)', shipped.answeredPerSecond),
+    {
+      name: `${label}: confirmation mails written by the last answer, privacy on`,
+      value: shipped.mailedAtLastAnswer * 100,
+      unit: '%',
+    },
     { name: `${label}: p50, privacy on`, value: shipped.p50, unit: 'ms' },
     { name: `${label}: p99, privacy on`, value: shipped.p99, unit: 'ms' },
     rate('orders/s, pass-through (median)', bare.ordersPerSecond),
+    rate('answered/s in that chunk, pass-through', bare.answeredPerSecond),
+    {
+      name: `${label}: confirmation mails written by the last answer, pass-through`,
+      value: bare.mailedAtLastAnswer * 100,
+      unit: '%',
+    },
     { name: `${label}: p50, pass-through`, value: bare.p50, unit: 'ms' },
     { name: `${label}: p99, pass-through`, value: bare.p99, unit: 'ms' },
     rate('slowest chunk, privacy on', byRate(on)[0]?.ordersPerSecond),

@@ -76,14 +76,14 @@ try {
   const serverBefore = processStats(pid);
   const loadBefore = process.cpuUsage();
   const from = Number(process.hrtime.bigint() / 1000n);
-  const run = await checkouts(server.ready, server.measured);
+  const run = await checkouts(server.ready, server.measured, server.mailDir);
   const to = Number(process.hrtime.bigint() / 1000n);
   const load = process.cpuUsage(loadBefore);
   const spent = perOrder(serverBefore, processStats(pid), orders);
   // The profile is written when the server exits.
   await server.stop();
   console.log(
-    `${mode} on ${postgresUrl === undefined ? 'SQLite' : 'PostgreSQL'}: ${run.ordersPerSecond.toFixed(0)} orders/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
+    `${mode} on ${postgresUrl === undefined ? 'SQLite' : 'PostgreSQL'}: ${run.ordersPerSecond.toFixed(0)} orders/s to the last confirmation mail (answered at ${run.answeredPerSecond.toFixed(0)}/s), p50 ${run.p50} ms, p99 ${run.p99} ms`,
   );
   console.log(
     `CPU per order: server ${spent.userMs.toFixed(2)} ms user + ${spent.systemMs.toFixed(2)} ms system (main thread ${spent.mainThreadMs.toFixed(2)} ms); load generator ${((load.user + load.system) / 1000 / orders).toFixed(2)} ms`,
