@@ -211,6 +211,47 @@ describeEachEngine('transactional outbox', (engine) => {
     await delivered.promise;
   });
 
+  it('delivers claimed batches side by side, never more than roundsInFlight at once', async () => {
+    const batchSize = 2;
+    const roundsInFlight = 3;
+    const outbox = world.outbox({ batchSize, roundsInFlight, pollMs: 600_000 });
+    const release = gate();
+    const full = gate();
+    let inHand = 0;
+    let most = 0;
+    outbox.handle('test.deliver', async () => {
+      inHand += 1;
+      most = Math.max(most, inHand);
+      if (inHand === batchSize * roundsInFlight) full.open();
+      await release.promise;
+      inHand -= 1;
+    });
+    const ids = await world.database.db.transaction().execute(async (trx) => {
+      const enqueued: string[] = [];
+      for (let n = 0; n < 10; n += 1)
+        enqueued.push(await outbox.enqueue(trx, 'test.deliver', { n }));
+      return enqueued;
+    });
+    const draining = outbox.drain();
+    try {
+      // Three batches in the handlers together: none waited for the one before it.
+      await within(
+        full.promise,
+        RENDEZVOUS_BOUND_MS,
+        'three batches were never in the handlers together',
+      );
+      for (let turn = 0; turn < 20; turn += 1)
+        await new Promise((resolve) => setImmediate(resolve));
+      // And no fourth batch was claimed while three were in flight.
+      expect(inHand).toBe(batchSize * roundsInFlight);
+    } finally {
+      release.open();
+    }
+    expect(await draining).toBe(10);
+    expect(most).toBe(batchSize * roundsInFlight);
+    for (const id of ids) expect((await world.row(id))?.completed_at).not.toBeNull();
+  });
+
   it('close waits for a handler in flight', async () => {
     const outbox = world.outbox({ pollMs: 600_000 });
     const entered = gate();
@@ -283,15 +324,17 @@ describeEachEngine('transactional outbox', (engine) => {
     // Two app instances, each on its own connection (pool) to the one database.
     const other = await world.openDatabase();
     const batchSize = 8;
-    const a = world.outbox({ batchSize });
-    const b = world.outbox({ db: other.db, batchSize });
+    // One batch in flight per worker, so the most jobs it ever has in hand is its largest claim.
+    const a = world.outbox({ batchSize, roundsInFlight: 1 });
+    const b = world.outbox({ db: other.db, batchSize, roundsInFlight: 1 });
     const calls = new Map<string, number>();
     const active = new Set<string>();
     const overlaps: string[] = [];
     const byWorker = { a: 0, b: 0 };
     // Jobs each worker has in its handlers at once, and the most it ever had: the size of
-    // its largest claim, since a worker runs one round at a time and starts every handler
-    // of a round before any of them can finish (each counts itself before its first await).
+    // its largest claim, since each worker here delivers one batch at a time and starts
+    // every handler of a batch before any of them can finish (each counts itself before its
+    // first await).
     const inHand = { a: 0, b: 0 };
     const largestClaim = { a: 0, b: 0 };
     // A rendezvous of promises, no timers: a's first delivery holds its batch claimed until

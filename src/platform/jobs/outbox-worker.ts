@@ -15,6 +15,8 @@ export interface OutboxWorkerSettings {
   /** A random id naming this worker in `claimed_by`. */
   readonly workerId: string;
   readonly batchSize: number;
+  /** Claimed batches being delivered at once, at most. */
+  readonly roundsInFlight: number;
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly maxAttempts: number;
@@ -23,10 +25,10 @@ export interface OutboxWorkerSettings {
   readonly metrics: OutboxMetrics;
 }
 
-/** What one claim-and-deliver round did. */
-interface Round {
+/** A batch just claimed: how many jobs, and its deliveries, which settle with the count delivered. */
+interface Claim {
   readonly claimed: number;
-  readonly delivered: number;
+  readonly delivered: Promise<number>;
 }
 
 /** The code of a failure without one of its own (a handler's plain Error). */
@@ -37,15 +39,20 @@ const HANDLER_FAILED = 'HANDLER_FAILED';
 const AWAIT_COMMIT_MS = 2_000;
 
 /**
- * Claims due jobs and runs their handlers. Rounds never overlap within one worker (drain,
- * poll and nudges queue behind each other), so `close` and `drain` only have to wait for
- * the round in progress; other instances are kept apart by the claim itself.
+ * Claims due jobs and runs their handlers. Claims never overlap within one worker (drain,
+ * poll and nudges queue behind each other), but the batches they take are delivered side
+ * by side, up to `roundsInFlight` at once: a batch waits for its slowest delivery, and a
+ * worker that waited for each batch before claiming the next fell behind a busy shop,
+ * whose mails then trailed its orders by seconds. `close` and `drain` wait for every batch
+ * in flight; other instances are kept apart by the claim itself.
  */
 export class OutboxWorker {
   readonly #store: OutboxStore;
   readonly #handlers: ReadonlyMap<string, OutboxHandler>;
   readonly #s: OutboxWorkerSettings;
   #chain: Promise<unknown> = Promise.resolve();
+  /** Deliveries of the batches claimed and not yet settled. */
+  readonly #inFlight = new Set<Promise<number>>();
   #running = false;
   #poll: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
@@ -76,14 +83,20 @@ export class OutboxWorker {
     this.#scheduleSoon(0);
   }
 
-  /** Delivers every job due now, waiting for a round in progress; resolves with the count delivered. */
+  /**
+   * Delivers every job due now, its batches side by side like the background worker's, and
+   * waits for the batches already in flight; resolves with the count it delivered itself.
+   */
   async drain(): Promise<number> {
-    let delivered = 0;
+    const deliveries: Promise<number>[] = [];
     for (;;) {
-      const round = await this.#serial(() => this.#round());
-      delivered += round.delivered;
-      if (round.claimed === 0) return delivered;
+      const claim = await this.#serial(() => this.#claim());
+      if (claim.claimed === 0) break;
+      deliveries.push(claim.delivered);
     }
+    const counts = await Promise.all(deliveries);
+    await this.#settled();
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   /** Stops polling and waits for the handlers in flight. */
@@ -95,6 +108,12 @@ export class OutboxWorker {
     this.#soon = undefined;
     this.#awaited.clear();
     await this.#chain;
+    await this.#settled();
+  }
+
+  /** Once every batch in flight has been delivered (or has failed, which is logged). */
+  async #settled(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -123,10 +142,10 @@ export class OutboxWorker {
   async #tick(): Promise<void> {
     if (!this.#running) return;
     try {
-      let round: Round;
+      let claim: Claim;
       do {
-        round = await this.#serial(() => this.#round());
-      } while (round.claimed === this.#s.batchSize && this.#running);
+        claim = await this.#serial(() => this.#claim());
+      } while (claim.claimed === this.#s.batchSize && this.#running);
     } catch (error) {
       this.#s.logger.error({ code: failureCode(error, HANDLER_FAILED) }, 'outbox round failed');
     }
@@ -145,7 +164,12 @@ export class OutboxWorker {
     if (this.#awaited.size > 0) this.#scheduleSoon(Math.min(500, Math.max(10, (now - oldest) / 2)));
   }
 
-  async #round(): Promise<Round> {
+  /**
+   * Claims a batch once a slot is free, and starts delivering it. Runs inside `#serial`,
+   * so waiting for a slot and claiming happen for one batch at a time.
+   */
+  async #claim(): Promise<Claim> {
+    while (this.#inFlight.size >= this.#s.roundsInFlight) await Promise.race(this.#inFlight);
     const now = this.#s.clock.now().getTime();
     const jobs = await this.#store.claim({
       worker: this.#s.workerId,
@@ -154,8 +178,21 @@ export class OutboxWorker {
       leaseUntil: now + this.#s.leaseMs,
       limit: this.#s.batchSize,
     });
-    if (jobs.length === 0) return { claimed: 0, delivered: 0 };
+    if (jobs.length === 0) return { claimed: 0, delivered: Promise.resolve(0) };
     for (const job of jobs) this.#awaited.delete(job.id);
+    const delivered = this.#deliverAll(jobs);
+    // Tracked until settled; a failed write of an outcome is logged (drain also throws it).
+    const tracked = delivered.catch((error: unknown) => {
+      this.#s.logger.error({ code: failureCode(error, HANDLER_FAILED) }, 'outbox round failed');
+      return 0;
+    });
+    this.#inFlight.add(tracked);
+    void tracked.finally(() => this.#inFlight.delete(tracked));
+    return { claimed: jobs.length, delivered };
+  }
+
+  /** Delivers a claimed batch side by side, renewing the lease of those still running. */
+  async #deliverAll(jobs: readonly ClaimedJob[]): Promise<number> {
     const inFlight = new Set(jobs.map((job) => job.id));
     const renewal = setInterval(() => {
       const until = this.#s.clock.now().getTime() + this.#s.leaseMs;
@@ -171,7 +208,7 @@ export class OutboxWorker {
       const results = await Promise.all(
         jobs.map((job) => this.#deliver(job).finally(() => inFlight.delete(job.id))),
       );
-      return { claimed: jobs.length, delivered: results.filter(Boolean).length };
+      return results.filter(Boolean).length;
     } finally {
       clearInterval(renewal);
     }

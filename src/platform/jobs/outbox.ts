@@ -71,6 +71,8 @@ export interface OutboxOptions {
   readonly random?: () => number;
   /** Jobs claimed per round (16). */
   readonly batchSize?: number;
+  /** Claimed batches delivered at once, at most (4). */
+  readonly roundsInFlight?: number;
   /** How long a claim holds a job; renewed while its handler runs (60 s). */
   readonly leaseMs?: number;
   /** How often the worker looks for due jobs (1 s). */
@@ -164,6 +166,7 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
     logger: options.logger,
     workerId: newId('wrk'),
     batchSize: options.batchSize ?? 16,
+    roundsInFlight: options.roundsInFlight ?? 4,
     leaseMs: options.leaseMs ?? 60_000,
     pollMs: options.pollMs ?? 1_000,
     maxAttempts: options.maxAttempts ?? 8,
