@@ -11,8 +11,12 @@ import { freshPostgresSchema } from '../test/helpers/postgres-schema.js';
 import { spawnTs, type ChildHandle } from '../test/helpers/run-cli.js';
 
 const SERVER = fileURLToPath(new URL('./fixtures/checkout-server.ts', import.meta.url));
-/** Checkouts before the measured ones, on carts of their own. */
-const WARM_UP = 300;
+/**
+ * Checkouts before the measured ones, on carts of their own. A server kept speeding up
+ * over its first few thousand checkouts (its compiler, heap and page cache settling), so
+ * with 300 the first pairs of a run were slower than the last and their taxes scattered.
+ */
+const WARM_UP = 3000;
 
 /** Checkouts in flight at once. */
 const CONNECTIONS = 16;
