@@ -252,6 +252,12 @@ describeEachEngine('transactional outbox', (engine) => {
     for (const id of ids) expect((await world.row(id))?.completed_at).not.toBeNull();
   });
 
+  it('refuses a batch size or a number of batches in flight below one', () => {
+    expect(() => world.outbox({ roundsInFlight: 0 })).toThrow(/roundsInFlight/);
+    expect(() => world.outbox({ batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => world.outbox({ roundsInFlight: 1.5 })).toThrow(/roundsInFlight/);
+  });
+
   it('close waits for a handler in flight', async () => {
     const outbox = world.outbox({ pollMs: 600_000 });
     const entered = gate();

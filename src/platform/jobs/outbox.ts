@@ -153,6 +153,13 @@ function purgeTask(
   });
 }
 
+/** A count the worker needs at least one of: with none it would claim nothing, forever. */
+function atLeastOne(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number of at least 1`);
+  return value;
+}
+
 /** Creates an outbox on a migrated database (`0014_platform_outbox`). */
 export function createOutbox(options: OutboxOptions): RunningOutbox {
   const clock = options.clock ?? systemClock;
@@ -165,8 +172,8 @@ export function createOutbox(options: OutboxOptions): RunningOutbox {
     clock,
     logger: options.logger,
     workerId: newId('wrk'),
-    batchSize: options.batchSize ?? 16,
-    roundsInFlight: options.roundsInFlight ?? 4,
+    batchSize: atLeastOne('batchSize', options.batchSize ?? 16),
+    roundsInFlight: atLeastOne('roundsInFlight', options.roundsInFlight ?? 4),
     leaseMs: options.leaseMs ?? 60_000,
     pollMs: options.pollMs ?? 1_000,
     maxAttempts: options.maxAttempts ?? 8,
