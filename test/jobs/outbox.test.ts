@@ -422,4 +422,30 @@ describeEachEngine('transactional outbox', (engine) => {
     expect([...calls.values()].every((count) => count === 1)).toBe(true);
     expect([...calls.keys()].sort()).toEqual([...ids].sort());
   });
+
+  it('delivers each job once with two workers each running batches side by side', async () => {
+    const jobs = 120;
+    const other = await world.openDatabase();
+    // Small batches, so each worker has several in flight while the other claims.
+    const a = world.outbox({ batchSize: 4, roundsInFlight: 4 });
+    const b = world.outbox({ db: other.db, batchSize: 4, roundsInFlight: 4 });
+    const calls = new Map<string, number>();
+    const handler = async (job: OutboxJob) => {
+      calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
+      // Hold the job over a few turns of the event loop, so batches overlap.
+      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+    a.handle('test.deliver', handler);
+    b.handle('test.deliver', handler);
+    const ids = await world.database.db.transaction().execute(async (trx) => {
+      const enqueued: string[] = [];
+      for (let n = 0; n < jobs; n += 1) enqueued.push(await a.enqueue(trx, 'test.deliver', { n }));
+      return enqueued;
+    });
+    const delivered = await Promise.all([a.drain(), b.drain()]);
+    expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(jobs);
+    expect([...calls.keys()].sort()).toEqual([...ids].sort());
+    expect([...calls.values()].every((count) => count === 1)).toBe(true);
+    for (const id of ids) expect((await world.row(id))?.completed_at).not.toBeNull();
+  });
 });
