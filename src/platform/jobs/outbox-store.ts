@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import { engineOf, fixedQuery, rowsAffected, tablesOf } from '../db/index.js';
+import { engineOf, fixedQuery, tablesOf } from '../db/index.js';
 import type { OutboxBacklog } from './outbox-metrics.js';
 import type { OutboxTables } from './outbox-migration.js';
 import type { OutboxPayload } from './outbox-payload.js';
@@ -33,15 +33,16 @@ const insertJob = fixedQuery(
   ) => db.insertInto('outbox_jobs').values({ ...row, attempts: 0 }),
 );
 
-/** Marks a job done if `worker` still holds it. */
-const completeJob = fixedQuery(
-  (db: Kysely<OutboxTables>, args: { id: string; worker: string; now: number }) =>
+/** Marks jobs done that `worker` still holds, and returns their ids. */
+const completeJobs = fixedQuery(
+  (db: Kysely<OutboxTables>, args: { ids: string[]; worker: string; now: number }) =>
     db
       .updateTable('outbox_jobs')
       .set({ completed_at: args.now, claimed_until: null })
-      .where('id', '=', args.id)
+      .where('id', 'in', args.ids)
       .where('claimed_by', '=', args.worker)
-      .where('completed_at', 'is', null),
+      .where('completed_at', 'is', null)
+      .returning('id'),
 );
 
 /** The SQL of the outbox: insert in the caller's transaction; claim, settle and renew. */
@@ -114,10 +115,10 @@ export class OutboxStore {
     }));
   }
 
-  /** Marks a delivered job done; false when this worker no longer held it. */
-  async complete(id: string, worker: string, now: number): Promise<boolean> {
-    const result = await completeJob.execute(this.#db, { id, worker, now });
-    return rowsAffected(result) > 0;
+  /** Marks delivered jobs done, in one statement; returns those this worker still held. */
+  async complete(ids: readonly string[], worker: string, now: number): Promise<Set<string>> {
+    const { rows } = await completeJobs.execute(this.#db, { ids: [...ids], worker, now });
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is null. */

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { failureCode } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { backoffDelay, type BackoffPolicy } from './outbox-backoff.js';
+import { CompletionGroups } from './outbox-completions.js';
 import type { OutboxMetrics } from './outbox-metrics.js';
 import type { ClaimedJob, OutboxStore } from './outbox-store.js';
 
@@ -56,6 +57,7 @@ export class OutboxWorker {
   #running = false;
   #poll: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
+  readonly #completions: CompletionGroups;
   /** Locally enqueued job ids not yet claimed, with when they were enqueued (monotonic ms). */
   readonly #awaited = new Map<string, number>();
 
@@ -67,6 +69,9 @@ export class OutboxWorker {
     this.#store = store;
     this.#handlers = handlers;
     this.#s = settings;
+    this.#completions = new CompletionGroups((ids) =>
+      store.complete(ids, settings.workerId, settings.clock.now().getTime()),
+    );
   }
 
   /** Starts polling; idempotent. */
@@ -229,8 +234,7 @@ export class OutboxWorker {
       return false;
     }
     const took = seconds();
-    const now = this.#s.clock.now().getTime();
-    const held = await this.#store.complete(job.id, this.#s.workerId, now);
+    const held = await this.#completions.complete(job.id);
     if (!held) {
       // The lease ran out during delivery and another worker took the job: it will be
       // delivered again, which at-least-once delivery allows.
