@@ -59,8 +59,9 @@ function watchMails(dir: string): {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const watcher = watch(dir, (event, name) => {
     if (event !== 'rename' || name === null || !name.endsWith('.eml')) return;
-    times.push(performance.now());
-    if (waiting !== undefined && times.length >= waiting.count) waiting.resolve(performance.now());
+    const at = performance.now();
+    times.push(at);
+    if (times.length === waiting?.count) waiting.resolve(at);
   });
   return {
     seen: () => times.length,
@@ -198,13 +199,14 @@ export async function startCheckoutServer(
   } = {},
 ): Promise<CheckoutServer> {
   const dir = mkdtempSync(join(tmpdir(), 'custodia-bench-checkout-'));
+  const mailDir = join(dir, 'mail');
   const { databaseUrl } = options;
   const schema = databaseUrl === undefined ? undefined : await freshPostgresSchema(databaseUrl);
   const server = spawnTs(SERVER, [mode, String(WARM_UP + measured)], {
     nodeArgs: options.nodeArgs?.(dir) ?? [],
     env: {
       CUSTODIA_DATA_DIR: join(dir, 'data'),
-      CUSTODIA_MAIL_DIR: join(dir, 'mail'),
+      CUSTODIA_MAIL_DIR: mailDir,
       CUSTODIA_PORT: '0',
       CUSTODIA_LOG_LEVEL: 'silent',
       CUSTODIA_TAX_RATES: 'NL=21',
@@ -233,7 +235,7 @@ export async function startCheckoutServer(
       ready,
       measured: ready.carts.slice(WARM_UP),
       child: server.child,
-      mailDir: join(dir, 'mail'),
+      mailDir,
       dir,
       stop,
       cleanup,

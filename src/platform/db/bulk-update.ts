@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { engineOf } from './engine.js';
-import { rowsAffected } from './fixed-query.js';
+import { rowsAffected } from './rows-affected.js';
 
 /** A condition on the target row: the column compared with a constant. */
 export type BulkCondition =

@@ -152,8 +152,3 @@ export function fixedQuery<DB, A extends object, O>(
 
   return { bind, execute: (db, args) => db.executeQuery(bind(db, args)) };
 }
-
-/** The rows a write changed, as a number: 0 when the driver reports none (as Kysely's builder reads it). */
-export function rowsAffected(result: QueryResult<unknown>): number {
-  return Number(result.numAffectedRows ?? 0n);
-}

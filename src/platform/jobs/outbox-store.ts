@@ -33,6 +33,9 @@ const insertJob = fixedQuery(
   ) => db.insertInto('outbox_jobs').values({ ...row, attempts: 0 }),
 );
 
+// Ids per completing statement: well under either engine's limit on bound parameters.
+const IDS_PER_COMPLETE = 500;
+
 /** Marks jobs done that `worker` still holds, and returns their ids. */
 const completeJobs = fixedQuery(
   (db: Kysely<OutboxTables>, args: { ids: string[]; worker: string; now: number }) =>
@@ -115,10 +118,18 @@ export class OutboxStore {
     }));
   }
 
-  /** Marks delivered jobs done, in one statement; returns those this worker still held. */
+  /**
+   * Marks delivered jobs done, in one statement per IDS_PER_COMPLETE; returns those this
+   * worker still held.
+   */
   async complete(ids: readonly string[], worker: string, now: number): Promise<Set<string>> {
-    const { rows } = await completeJobs.execute(this.#db, { ids: [...ids], worker, now });
-    return new Set(rows.map((row) => row.id));
+    const held = new Set<string>();
+    for (let start = 0; start < ids.length; start += IDS_PER_COMPLETE) {
+      const chunk = ids.slice(start, start + IDS_PER_COMPLETE);
+      const { rows } = await completeJobs.execute(this.#db, { ids: chunk, worker, now });
+      for (const row of rows) held.add(row.id);
+    }
+    return held;
   }
 
   /** Records a failed delivery: retried at `retryAt`, or dead when `retryAt` is null. */

@@ -198,10 +198,10 @@ export class OutboxWorker {
 
   /** Delivers a claimed batch side by side, renewing the lease of those still running. */
   async #deliverAll(jobs: readonly ClaimedJob[]): Promise<number> {
-    const inFlight = new Set(jobs.map((job) => job.id));
+    const running = new Set(jobs.map((job) => job.id));
     const renewal = setInterval(() => {
       const until = this.#s.clock.now().getTime() + this.#s.leaseMs;
-      this.#store.renew([...inFlight], this.#s.workerId, until).catch((error: unknown) => {
+      this.#store.renew([...running], this.#s.workerId, until).catch((error: unknown) => {
         this.#s.logger.error(
           { code: failureCode(error, HANDLER_FAILED) },
           'outbox lease renewal failed',
@@ -211,7 +211,7 @@ export class OutboxWorker {
     renewal.unref();
     try {
       const results = await Promise.all(
-        jobs.map((job) => this.#deliver(job).finally(() => inFlight.delete(job.id))),
+        jobs.map((job) => this.#deliver(job).finally(() => running.delete(job.id))),
       );
       return results.filter(Boolean).length;
     } finally {

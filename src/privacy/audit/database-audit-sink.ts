@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import { deferUntilCommit, fixedQuery, type CommitDeferral } from '../../platform/db/index.js';
+import { WriteGroups } from '../../platform/write-groups.js';
 import { assertAuditEvent, type AuditEvent } from './audit-event.js';
 import type { AuditEventsTable, AuditTables } from './audit-migration.js';
 import type { AuditSink } from './audit-sink.js';
@@ -29,12 +30,6 @@ function toRow(event: AuditEvent): Row {
   };
 }
 
-interface Waiting {
-  readonly rows: Row[];
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 // SQLite binds at most 32,766 parameters per statement; 11 columns a row.
 const ROWS_PER_INSERT = 1000;
 
@@ -47,8 +42,14 @@ const ROWS_PER_INSERT = 1000;
  * events are committed (fail closed).
  */
 export class DatabaseAuditSink implements AuditSink {
-  #waiting: Waiting[] = [];
-  #draining = false;
+  /** Events recorded outside a transaction: each caller's rows, written in groups. */
+  readonly #groups = new WriteGroups<readonly Row[]>(async (batches) => {
+    const rows = batches.flat();
+    // One statement is atomic on its own: a transaction is needed only for several.
+    if (rows.length <= ROWS_PER_INSERT) await deferUntilCommit(this.db, this.#writer, rows);
+    else await this.db.transaction().execute((trx) => deferUntilCommit(trx, this.#writer, rows));
+    return batches.map(() => undefined);
+  });
   readonly #listeners = new Set<(count: number) => void>();
   /** Inserts rows, at most ROWS_PER_INSERT a statement, and tells the listeners. */
   readonly #writer: CommitDeferral<Row> = {
@@ -93,27 +94,6 @@ export class DatabaseAuditSink implements AuditSink {
       await deferUntilCommit(trx, this.#writer, rows);
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ rows, resolve, reject });
-      if (!this.#draining) void this.#drain();
-    });
-  }
-
-  async #drain(): Promise<void> {
-    this.#draining = true;
-    while (this.#waiting.length > 0) {
-      const batch = this.#waiting.splice(0, this.#waiting.length);
-      const rows = batch.flatMap((waiting) => waiting.rows);
-      try {
-        // One statement is atomic on its own: a transaction is needed only for several.
-        if (rows.length <= ROWS_PER_INSERT) await deferUntilCommit(this.db, this.#writer, rows);
-        else
-          await this.db.transaction().execute((trx) => deferUntilCommit(trx, this.#writer, rows));
-        for (const waiting of batch) waiting.resolve();
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
-      }
-    }
-    this.#draining = false;
+    await this.#groups.add(rows);
   }
 }
