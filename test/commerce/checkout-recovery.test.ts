@@ -62,7 +62,17 @@ describeEachEngine('checkout recovery', (engine) => {
   const services = () => t.app.commerce.services;
   const sweep = () => services().checkoutRecovery.sweep();
   const otherSweep = () => other.app.commerce.services.checkoutRecovery.sweep();
-  const pastSettleTime = () => clock.advance(CHECKOUT_SETTLE_MS + SECOND);
+  /**
+   * Moves the clock once both instances have sent the mails their orders queued: a jump
+   * while one is being delivered would end its lease, and the other instance could take
+   * it again (a warning this file's tests check for).
+   */
+  const advance = async (ms: number) => {
+    await services().outbox.drain();
+    await other.app.commerce.services.outbox.drain();
+    clock.advance(ms);
+  };
+  const pastSettleTime = () => advance(CHECKOUT_SETTLE_MS + SECOND);
   const statusOf = async (orderId: string) => (await services().orders.get(orderId))?.status;
   const stockOf = async (variantId: string) =>
     (await services().catalog.variants([variantId])).get(variantId)?.stock ?? NaN;
@@ -191,13 +201,13 @@ describeEachEngine('checkout recovery', (engine) => {
     const stock = await stockOf(shirt);
     const { orderId, payment } = await stoppedBeforeCapture([{ variantId: shirt, quantity: 2 }]);
     expect(await stockOf(shirt)).toBe(stock - 2);
-    pastSettleTime();
+    await pastSettleTime();
     expect(await sweep()).toMatchObject({ left: 0, failed: 0 });
     await expectOneMove(orderId, 'paid');
     await expectSettledPayment(orderId, 'paid');
     expect(capturesOf(payment.id)).toBe(1);
     expect(await stockOf(shirt)).toBe(stock - 2);
-    clock.advance(CHECKOUT_SETTLE_MS);
+    await advance(CHECKOUT_SETTLE_MS);
     expect(await sweep()).toEqual(NOTHING);
     expect(capturesOf(payment.id)).toBe(1);
     await expectOneMove(orderId, 'paid');
@@ -218,7 +228,7 @@ describeEachEngine('checkout recovery', (engine) => {
     const before = await counted();
     for (const outcome of outcomes) expect(before[outcome]).toBeGreaterThanOrEqual(0);
     await stoppedBeforeCapture([{ variantId: shirt, quantity: 1 }]);
-    pastSettleTime();
+    await pastSettleTime();
     const report = await sweep();
     expect(report.paid).toBeGreaterThanOrEqual(1);
     const after = await counted();
@@ -237,7 +247,7 @@ describeEachEngine('checkout recovery', (engine) => {
         idempotencyKey: key,
       }),
     ).toEqual({ ok: true });
-    pastSettleTime();
+    await pastSettleTime();
     await sweep();
     await expectOneMove(orderId, 'paid');
     await expectSettledPayment(orderId, 'paid');
@@ -260,20 +270,20 @@ describeEachEngine('checkout recovery', (engine) => {
     ]);
     expect(await stockOf(socks)).toBe(stock.socks - 3);
     await voidAtProvider(payment.authorisationId);
-    pastSettleTime();
+    await pastSettleTime();
     expect(await sweep()).toMatchObject({ left: 0, failed: 0 });
     await expectOneMove(orderId, 'cancelled');
     await expectSettledPayment(orderId, 'cancelled');
     expect({ shirt: await stockOf(shirt), socks: await stockOf(socks) }).toEqual(stock);
     // Nothing more to do: the stock is given back once.
-    clock.advance(CHECKOUT_SETTLE_MS);
+    await advance(CHECKOUT_SETTLE_MS);
     expect(await sweep()).toEqual(NOTHING);
     expect(await stockOf(socks)).toBe(stock.socks);
   });
 
   it('leaves an order younger than the settle time alone', async () => {
     const { orderId, payment } = await stoppedBeforeCapture([{ variantId: socks, quantity: 1 }]);
-    clock.advance(CHECKOUT_SETTLE_MS - SECOND);
+    await advance(CHECKOUT_SETTLE_MS - SECOND);
     expect(await sweep()).toEqual(NOTHING);
     expect(await statusOf(orderId)).toBe('placed');
     expect((await paymentOf(orderId)).status).toBe('authorised');
@@ -283,7 +293,7 @@ describeEachEngine('checkout recovery', (engine) => {
       voided: false,
     });
     // Once settled, it is recovered like any other.
-    clock.advance(2 * SECOND);
+    await advance(2 * SECOND);
     await sweep();
     await expectOneMove(orderId, 'paid');
     expect(capturesOf(payment.id)).toBe(1);
@@ -295,7 +305,7 @@ describeEachEngine('checkout recovery', (engine) => {
     expect(await services().payments.capture(payment.id)).toEqual({ ok: true, andThen: 'none' });
     expect(await statusOf(orderId)).toBe('placed');
     expect(capturesOf(payment.id)).toBe(1);
-    pastSettleTime();
+    await pastSettleTime();
     expect(await sweep()).toMatchObject({ paid: 1, left: 0, failed: 0 });
     await expectOneMove(orderId, 'paid');
     await expectSettledPayment(orderId, 'paid');
@@ -306,7 +316,7 @@ describeEachEngine('checkout recovery', (engine) => {
     // An order without any payment: not something checkout makes, so staff decide.
     const orphan = await placeOrder(t);
     const { orderId } = await stoppedBeforeCapture([{ variantId: socks, quantity: 1 }]);
-    pastSettleTime();
+    await pastSettleTime();
     const report = await services().checkoutRecovery.sweep({ batchSize: 1 });
     expect(report).toMatchObject({ paid: 1, left: 1, failed: 0 });
     expect(await statusOf(orphan.orderId)).toBe('placed');
@@ -335,7 +345,7 @@ describeEachEngine('checkout recovery', (engine) => {
     const capturedOnly = await stoppedBeforeCapture([{ variantId: shirt, quantity: 1 }]);
     await services().payments.capture(capturedOnly.payment.id);
     toPay.push(capturedOnly);
-    pastSettleTime();
+    await pastSettleTime();
     const logsFrom = { ours: t.logs.lines.length, theirs: other.logs.lines.length };
 
     const reports = await Promise.all([sweep(), otherSweep(), sweep()]);
@@ -371,13 +381,13 @@ describeEachEngine('checkout recovery', (engine) => {
     const logsFrom = t.logs.lines.length;
     // The other instance captures and pays while this one waits on the provider's capture.
     const toPay = await stoppedBeforeCapture([{ variantId: shirt, quantity: 1 }]);
-    pastSettleTime();
+    await pastSettleTime();
     interleave.capture = theirTurn;
     const ours = [await sweep()];
     // It voids and cancels while this one waits on the provider's void.
     const toCancel = await stoppedBeforeCapture([{ variantId: socks, quantity: 2 }]);
     await voidAtProvider(toCancel.payment.authorisationId);
-    pastSettleTime();
+    await pastSettleTime();
     interleave.void = theirTurn;
     ours.push(await sweep());
 

@@ -325,6 +325,33 @@ describeEachEngine('transactional outbox', (engine) => {
     );
   });
 
+  it('does not start a job twice when its lease runs out while the same worker delivers it', async () => {
+    const outbox = world.outbox({ leaseMs: 30_000, pollMs: 600_000 });
+    const entered = gate();
+    const release = gate();
+    let runs = 0;
+    outbox.handle('test.deliver', async () => {
+      runs += 1;
+      entered.open();
+      await release.promise;
+    });
+    const id = await commit(world, outbox);
+    const delivering = outbox.drain();
+    await entered.promise;
+    // The clock jumps past the lease: the worker's next claim takes the job again.
+    world.clock.advance(30_000);
+    const again = outbox.drain();
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    release.open();
+    expect(await delivering).toBe(1);
+    expect(await again).toBe(0);
+    expect(runs).toBe(1);
+    expect((await world.row(id))?.completed_at).not.toBeNull();
+    expect(
+      world.logs.records().filter((r) => r['msg'] === 'outbox lease lost during delivery'),
+    ).toEqual([]);
+  });
+
   it('never hands one job to two workers at the same time', async () => {
     const jobs = 200;
     // Two app instances, each on its own connection (pool) to the one database.

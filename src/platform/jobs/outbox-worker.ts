@@ -54,6 +54,8 @@ export class OutboxWorker {
   #chain: Promise<unknown> = Promise.resolve();
   /** Deliveries of the batches claimed and not yet settled. */
   readonly #inFlight = new Set<Promise<number>>();
+  /** Ids of the jobs whose delivery is under way. */
+  readonly #delivering = new Set<string>();
   #running = false;
   #poll: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
@@ -185,7 +187,11 @@ export class OutboxWorker {
     });
     if (jobs.length === 0) return { claimed: 0, delivered: Promise.resolve(0) };
     for (const job of jobs) this.#awaited.delete(job.id);
-    const delivered = this.#deliverAll(jobs);
+    // A job whose lease ran out while this worker still delivers it (a clock that jumped,
+    // a handler slower than the renewals) is claimed again, which renews its lease; the
+    // delivery under way settles it, so it is not started a second time here.
+    const fresh = jobs.filter((job) => !this.#delivering.has(job.id));
+    const delivered = this.#deliverAll(fresh);
     // Tracked until settled; a failed write of an outcome is logged (drain also throws it).
     const tracked = delivered.catch((error: unknown) => {
       this.#s.logger.error({ code: failureCode(error, HANDLER_FAILED) }, 'outbox round failed');
@@ -220,6 +226,15 @@ export class OutboxWorker {
   }
 
   async #deliver(job: ClaimedJob): Promise<boolean> {
+    this.#delivering.add(job.id);
+    try {
+      return await this.#deliverOnce(job);
+    } finally {
+      this.#delivering.delete(job.id);
+    }
+  }
+
+  async #deliverOnce(job: ClaimedJob): Promise<boolean> {
     const handler = this.#handlers.get(job.kind);
     // Monotonic time, not the injected clock: a duration, not a point in time.
     const started = performance.now();
